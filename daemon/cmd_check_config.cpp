@@ -1,0 +1,12 @@
+#include <ostream>
+
+#include "daemon/cli.h"
+
+namespace plazo {
+
+int cmd_check_config(const CommandContext& ctx) {
+  ctx.err << "plazo: \"" << ctx.line.command << "\" is not implemented yet\n";
+  return kExitUnavailable;
+}
+
+}  // namespace plazo

@@ -1,0 +1,4 @@
+// Placeholder translation unit until the importer layer lands.
+namespace plazo {
+void importer_placeholder() {}
+}  // namespace plazo

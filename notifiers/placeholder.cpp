@@ -1,0 +1,4 @@
+// Placeholder translation unit until the notifiers layer lands.
+namespace plazo {
+void notifiers_placeholder() {}
+}  // namespace plazo

@@ -1,0 +1,31 @@
+#include "domain/dates.h"
+
+#include <gtest/gtest.h>
+
+namespace plazo {
+namespace {
+
+TEST(Dates, ParsesIsoDates) {
+  auto day = parse_iso_date("2023-12-29");
+  ASSERT_TRUE(day.has_value());
+  EXPECT_EQ(format_iso_date(*day), "2023-12-29");
+  EXPECT_FALSE(parse_iso_date("2023-02-29").has_value());
+  EXPECT_FALSE(parse_iso_date("2023-1-29").has_value());
+  EXPECT_FALSE(parse_iso_date("2023-12-29x").has_value());
+}
+
+TEST(Dates, ParsesDayMonthYear) {
+  EXPECT_EQ(format_iso_date(*parse_dmy_date("20/01/2023")), "2023-01-20");
+  EXPECT_EQ(format_iso_date(*parse_dmy_date("5/1/2023")), "2023-01-05");
+  EXPECT_FALSE(parse_dmy_date("31/02/2023").has_value());
+  EXPECT_FALSE(parse_dmy_date("30/12/23").has_value());
+  EXPECT_FALSE(parse_dmy_date("100%").has_value());
+}
+
+TEST(Dates, WeekdaysAreIso) {
+  EXPECT_EQ(iso_weekday(*parse_iso_date("2023-12-30")), 6u);  // Saturday
+  EXPECT_EQ(iso_weekday(*parse_iso_date("2023-11-13")), 1u);  // Monday
+}
+
+}  // namespace
+}  // namespace plazo
