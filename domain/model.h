@@ -69,6 +69,17 @@ struct Activity {
   bool active_in_period(int period) const;
 };
 
+/// An activity as read from a plan matrix, before storage: the activity
+/// (its `progress` is the latest of `history`) with every follow-up entry and
+/// the cells as written, for the audit trail and for warnings.
+struct ImportedActivity {
+  Activity activity;
+  std::vector<Progress> history;     ///< sorted by as_of, one per follow-up cut
+  int source_line = 0;               ///< 1-based line (or CSV record start line)
+  std::string responsible_text;      ///< the cell as written
+  std::string co_responsible_text;   ///< the cell as written
+};
+
 /// When and how units are reminded of activity deadlines ([reminders]).
 struct ReminderPolicy {
   std::vector<int> before_days{15, 5, 1};  ///< remind D-k for each k

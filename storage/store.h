@@ -1,0 +1,145 @@
+#pragma once
+/// \file
+/// Store: everything plazo keeps, behind one interface. The scheduler, the
+/// CLI and the daemon use only this; SqliteStore (sqlite_store.h) is the one
+/// real implementation. Every method is one transaction: it either happens
+/// whole or not at all. A Store is used from one thread at a time.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/dates.h"
+#include "domain/message.h"
+#include "domain/model.h"
+#include "domain/result.h"
+
+namespace plazo {
+
+/// Which activities `activities()` returns. Empty fields do not filter.
+struct ActivityFilter {
+  std::optional<std::string> unit;  ///< responsible or co-responsible unit id
+  std::optional<std::string> plan;
+  std::optional<int> year;
+};
+
+/// What an import did (or, in a dry run, would do).
+struct ImportSummary {
+  int added = 0;       ///< activities new to the database
+  int updated = 0;     ///< activities whose fields changed
+  int unchanged = 0;   ///< activities identical to the stored ones
+  int progress_added = 0;  ///< progress entries appended
+  bool changed() const { return added + updated + progress_added > 0; }
+};
+
+/// How many open (not done) activities have a given deadline.
+struct DeadlineCount {
+  Date deadline{};
+  int64_t count = 0;
+};
+
+/// Outbox states (DESIGN.md, Delivery).
+enum class OutboxStatus { kPending, kInFlight, kRetry, kSent, kDead };
+/// "pending", "in_flight", "retry", "sent", "dead".
+std::string_view to_string(OutboxStatus status);
+std::optional<OutboxStatus> parse_outbox_status(std::string_view text);
+
+/// One message in the outbox.
+struct OutboxEntry {
+  int64_t id = 0;
+  Message message;  ///< content as scheduled (items, unit, channel, key, day)
+  OutboxStatus status = OutboxStatus::kPending;
+  int attempts = 0;
+  Instant created_at{};
+  Instant next_attempt_at{};     ///< pending/retry: not before this
+  std::optional<Instant> lease_until;  ///< in flight: owned until this
+  std::string destination;       ///< "smtp://relay:25" or webhook host; groups backoff
+  std::string last_error;
+};
+
+/// One delivery attempt (the audit trail).
+struct DeliveryAttempt {
+  int64_t outbox_id = 0;
+  Instant at{};
+  Channel channel = Channel::kEmail;
+  std::string recipient;  ///< addresses or webhook URL (no secrets)
+  std::string result;     ///< "sent", "retry", "dead"
+  int status_code = 0;    ///< SMTP reply or HTTP status; 0 = none
+  std::string error;
+  int64_t duration_ms = 0;
+};
+
+/// Counts shown by /readyz and /metrics.
+struct OutboxCounts {
+  int64_t pending = 0;  ///< pending + retry + in flight
+  int64_t dead = 0;
+  int64_t sent = 0;
+  std::optional<Instant> oldest_pending;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // -- Units ------------------------------------------------------------------
+
+  /// Makes the stored units match the config: inserts and updates them; units
+  /// no longer configured are kept (activities may refer to them) but marked
+  /// inactive. Idempotent.
+  virtual Status sync_units(const std::vector<Unit>& units) = 0;
+  /// Stored units (active and inactive), by id.
+  virtual Result<std::vector<Unit>> units() = 0;
+
+  // -- Plan -------------------------------------------------------------------
+
+  /// Upserts the activities of plan (name, year) by activity number, in one
+  /// transaction: fields are updated when they differ, progress entries are
+  /// appended only when (as_of, percent, note) is new. With `dry_run` the
+  /// summary is computed and nothing is written. Unit ids must exist.
+  virtual Result<ImportSummary> apply_import(const std::string& plan, int year,
+                                             const std::vector<ImportedActivity>& activities,
+                                             bool dry_run) = 0;
+  /// Activities matching `filter`, ordered by plan, year and activity number
+  /// in natural order (1.2 before 1.10), each with its latest progress.
+  virtual Result<std::vector<Activity>> activities(const ActivityFilter& filter) = 0;
+  /// Appends a progress entry to activity `number` of plan (plan, year); when
+  /// plan/year are not given and the number exists in exactly one plan, that
+  /// one. Error if not found or ambiguous.
+  virtual Status record_progress(const std::string& number, const Progress& progress,
+                                 const std::optional<std::string>& plan,
+                                 const std::optional<int>& year) = 0;
+  /// Changes whenever another connection commits (PRAGMA data_version);
+  /// cheap. The daemon polls it to notice CLI imports.
+  virtual Result<int64_t> data_version() = 0;
+
+  // -- Scheduling queries (indexed; never load the whole plan) --------------
+
+  /// Every deadline that open activities have, with how many have it.
+  virtual Result<std::vector<DeadlineCount>> open_deadlines() = 0;
+  /// Open activities whose deadline is one of `deadlines`.
+  virtual Result<std::vector<Activity>> open_activities_due(const std::vector<Date>& deadlines) = 0;
+  /// Open activities of plans of `year` (report_due); if `numbers` is given,
+  /// only those activity numbers.
+  virtual Result<std::vector<Activity>> open_activities_of_year(
+      int year, const std::optional<std::vector<std::string>>& numbers) = 0;
+
+  // -- Outbox -----------------------------------------------------------------
+
+  /// Writes the messages to the outbox in one transaction, skipping any whose
+  /// key is already there, and in the same transaction records `pass` as the
+  /// last scheduling pass (when given). Returns how many messages were new.
+  virtual Result<int> enqueue(const std::vector<Message>& messages,
+                              std::optional<Instant> pass) = 0;
+  /// The instant of the last recorded scheduling pass; nullopt if none yet.
+  virtual Result<std::optional<Instant>> last_pass() = 0;
+  /// Outbox entries, newest first; optionally only one status.
+  virtual Result<std::vector<OutboxEntry>> outbox(std::optional<OutboxStatus> status,
+                                                  int limit) = 0;
+  virtual Result<OutboxCounts> outbox_counts() = 0;
+  /// Whether a message for (unit, channel, day) is already in the outbox
+  /// (digest: at most one per day).
+  virtual Result<bool> has_message_for(const std::string& unit_id, Channel channel, Date day) = 0;
+};
+
+}  // namespace plazo
