@@ -45,8 +45,8 @@ std::string idempotency_key(const Message& message) {
   }
   std::sort(items.begin(), items.end());
   std::string canonical = "plazo-v1\x1f" + message.unit_id + '\x1f' +
-                          std::string(to_string(message.channel)) + '\x1f' +
-                          format_iso_date(message.day);
+                          std::string(to_string(message.channel)) + '\x1f' + message.target +
+                          '\x1f' + format_iso_date(message.day);
   for (const auto& line : items) {
     canonical += '\x1e';
     canonical += line;

@@ -49,12 +49,15 @@ struct Message {
   Date day{};           ///< the local day it belongs to
   std::string unit_id;  ///< recipient unit
   Channel channel = Channel::kEmail;
+  /// Webhook channel: the name of the unit's [webhooks.NAME] entry (a unit
+  /// with two webhooks gets one message on each). Empty for email.
+  std::string target;
   std::string key;  ///< idempotency key; see idempotency_key()
   std::vector<MessageItem> items;
 };
 
 /// A stable key for a message: a hex SHA-256 prefix over the unit, channel,
-/// day and the identity of its items (kind, activity, deadline, cycle) —
+/// target, day and the identity of its items (kind, activity, deadline, cycle) —
 /// never over texts that a re-import may reword. The same inputs give the same
 /// key across restarts.
 std::string idempotency_key(const Message& message);
