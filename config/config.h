@@ -26,13 +26,13 @@ struct DaemonSettings {
 /// [health]
 struct HealthSettings {
   std::string listen = "127.0.0.1:9464";  ///< "host:port"; "" disables the endpoint
-  std::string host = "127.0.0.1";          ///< parsed from listen
-  unsigned short port = 9464;              ///< parsed from listen
+  std::string host = "127.0.0.1";         ///< parsed from listen
+  unsigned short port = 9464;             ///< parsed from listen
 };
 
 /// [calendar]
 struct CalendarSettings {
-  std::string holidays = "CO";   ///< built-in country calendar, or "none"
+  std::string holidays = "CO";  ///< built-in country calendar, or "none"
   std::vector<Date> extra_closed;
   bool saturday_is_business_day = false;
 };
@@ -41,13 +41,13 @@ enum class StartTls { kRequired, kOpportunistic, kOff };
 
 /// [email]. Email is configured when `url` is not empty.
 struct EmailSettings {
-  std::string url;        ///< smtp://host[:port] or smtps://host[:port]
-  std::string from;       ///< "Name <addr@example.org>" or "addr@example.org"
+  std::string url;   ///< smtp://host[:port] or smtps://host[:port]
+  std::string from;  ///< "Name <addr@example.org>" or "addr@example.org"
   StartTls starttls = StartTls::kOpportunistic;
   std::string username;
   std::string password_file;  ///< read when sending; never logged
   int timeout_seconds = 30;
-  std::string ca_file;        ///< extra CA bundle; "" = system store
+  std::string ca_file;  ///< extra CA bundle; "" = system store
 };
 
 enum class WebhookFormat { kGeneric, kSlack, kTeams, kGoogleChat, kMattermost };
@@ -66,7 +66,7 @@ struct WebhookSettings {
 
 /// [delivery]: retries and dead letters, one policy for every channel.
 struct DeliverySettings {
-  int max_attempts = 10;                              ///< then dead
+  int max_attempts = 10;                                 ///< then dead
   std::chrono::seconds max_age{std::chrono::hours{48}};  ///< then dead
   std::chrono::seconds initial_backoff{30};
   std::chrono::seconds max_backoff{std::chrono::hours{1}};
@@ -101,8 +101,8 @@ struct Config {
 /// One problem found in a config file.
 struct ConfigError {
   std::string file;
-  int line = 0;    ///< 1-based; 0 when the problem has no single place
-  int column = 0;  ///< 1-based; 0 when unknown
+  int line = 0;         ///< 1-based; 0 when the problem has no single place
+  int column = 0;       ///< 1-based; 0 when unknown
   std::string message;  ///< what is wrong, one sentence
   std::string hint;     ///< how to fix it; may be empty
 
@@ -111,17 +111,40 @@ struct ConfigError {
 };
 
 /// The outcome of loading: a Config when there were no errors, else every
-/// error found (validation does not stop at the first).
+/// error found (validation does not stop at the first). Errors and warnings
+/// are sorted by position; those with no single place (line 0) come last.
 struct LoadResult {
   std::optional<Config> config;
   std::vector<ConfigError> errors;
+  /// Things that are legal but probably not meant (a unit nobody can reach,
+  /// escalation with no oversight unit, ...). They never block loading.
+  std::vector<ConfigError> warnings;
   bool ok() const { return config.has_value() && errors.empty(); }
 };
 
-/// Reads and validates a config file. Never throws.
+/// Reads and validates a config file. Never throws. A file that cannot be
+/// read is one error with line 0.
+///
+/// What a loaded Config guarantees (everything else in plazo may rely on it):
+/// - every key absent from the file has the default declared in this header
+///   or in domain/model.h;
+/// - paths (database, password_file, secret_file, ca_file, templates dir) are
+///   absolute: relative ones are taken from the config file's directory;
+///   secret files exist, are regular files and have no permission bits for
+///   "other"; ca_file and templates dir exist;
+/// - timezone is a zone TimeZone::locate() knows; health host/port are parsed
+///   from listen (both empty/0 when listen = "");
+/// - unit ids are unique slugs, every unit has a name, and no spelling (name
+///   or alias, ignoring ASCII case and spacing) belongs to two units;
+/// - every name in Unit::webhooks is a key of Config::webhooks, every
+///   webhook has an http(s) url, and a cycle's publisher is empty or a unit id;
+/// - when a unit has email addresses and channels include email, email.url
+///   is set (smtp:// or smtps://) and email.from is a valid mailbox;
+/// - cycle cutoffs are non-empty, sorted and distinct;
+/// - numbers are within the documented ranges (see config/examples).
 LoadResult load_config(const std::string& path);
-/// Same, from text already in memory; `path` is used in messages and to
-/// resolve relative paths (secret files, templates dir).
+/// Same, from text already in memory; `path` is used in messages and its
+/// directory to resolve relative paths (the current directory if empty).
 LoadResult load_config_from_string(std::string_view text, const std::string& path);
 
 }  // namespace plazo
