@@ -2,7 +2,6 @@
 
 #include <date/tz.h>
 
-#include <charconv>
 #include <cstdio>
 #include <exception>
 
@@ -60,10 +59,13 @@ std::optional<Instant> TimeZone::parse_local(std::string_view text) const {
   if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ')) return std::nullopt;
   const auto day = parse_iso_date(text.substr(0, 10));
   if (!day) return std::nullopt;
+  // Exactly two ASCII digits: from_chars alone would take "-1" as a number.
   auto number = [&](size_t pos, int& out) {
     if (pos + 2 > text.size()) return false;
-    auto [ptr, ec] = std::from_chars(text.data() + pos, text.data() + pos + 2, out);
-    return ec == std::errc() && ptr == text.data() + pos + 2;
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (!digit(text[pos]) || !digit(text[pos + 1])) return false;
+    out = (text[pos] - '0') * 10 + (text[pos + 1] - '0');
+    return true;
   };
   int hour = 0, minute = 0, second = 0;
   if (!number(11, hour) || text[13] != ':' || !number(14, minute)) return std::nullopt;
@@ -73,19 +75,20 @@ std::optional<Instant> TimeZone::parse_local(std::string_view text) const {
     pos += 3;
   }
   if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
-  const auto time = std::chrono::hours{hour} + std::chrono::minutes{minute} + std::chrono::seconds{second};
+  const auto time =
+      std::chrono::hours{hour} + std::chrono::minutes{minute} + std::chrono::seconds{second};
   if (pos == text.size()) {
     const auto local = date::local_seconds{day->time_since_epoch()} + time;
     const auto info = zone_->get_info(local);
     if (info.result == date::local_info::nonexistent) return info.second.begin;
     return Instant{local.time_since_epoch()} - info.first.offset;
   }
-  if (text[pos] == 'Z' && pos + 1 == text.size()) {
+  if ((text[pos] == 'Z' || text[pos] == 'z') && pos + 1 == text.size()) {  // RFC 3339 allows z
     return Instant{day->time_since_epoch()} + time;
   }
   if ((text[pos] == '+' || text[pos] == '-') && pos + 6 == text.size() && text[pos + 3] == ':') {
     int oh = 0, om = 0;
-    if (!number(pos + 1, oh) || !number(pos + 4, om)) return std::nullopt;
+    if (!number(pos + 1, oh) || !number(pos + 4, om) || oh > 23 || om > 59) return std::nullopt;
     auto offset = std::chrono::hours{oh} + std::chrono::minutes{om};
     if (text[pos] == '-') offset = -offset;
     return Instant{day->time_since_epoch()} + time - offset;

@@ -140,6 +140,81 @@ class Store {
   /// Whether a message for (unit, channel, day) is already in the outbox
   /// (digest: at most one per day).
   virtual Result<bool> has_message_for(const std::string& unit_id, Channel channel, Date day) = 0;
+
+  // -- Delivery (notifiers/delivery.h; SqliteStore: storage/sqlite_outbox.cpp) --
+  // Destinations ("smtp://relay:25", "https://host:443") are computed by the
+  // delivery stage from the config; the store only keeps the last one of each
+  // entry, so claims can pass over the entries of a paused destination.
+
+  /// What became of one claimed entry, for record_outcomes().
+  struct OutboxUpdate {
+    int64_t id = 0;
+    OutboxStatus status = OutboxStatus::kSent;  ///< kSent, kRetry or kDead
+    Instant next_attempt_at{};                  ///< kRetry: not before this
+    std::string error;        ///< kRetry/kDead: kept as last_error; kSent clears it
+    std::string destination;  ///< kept on the entry
+    DeliveryAttempt attempt;  ///< its delivery_log row (outbox_id is taken from `id`)
+  };
+
+  /// A claimed entry put back without an attempt (its destination is paused).
+  struct Deferral {
+    int64_t id = 0;
+    std::string destination;  ///< kept on the entry
+    Instant until{};          ///< the new next_attempt_at
+  };
+
+  /// Which rows delivery_log() returns. Empty fields do not filter.
+  struct DeliveryLogQuery {
+    std::optional<Instant> since;      ///< attempts at or after this
+    std::optional<int64_t> outbox_id;  ///< attempts of one entry
+    int limit = 0;                     ///< the most recent `limit`; <= 0: all
+  };
+
+  /// One row of the delivery log, with what identifies its message.
+  struct LoggedAttempt {
+    int64_t id = 0;  ///< the row's id; increases with time
+    DeliveryAttempt attempt;
+    std::string unit_id;
+    std::string key;  ///< idempotency key of the message
+  };
+
+  /// Claims up to `limit` due entries: status pending or retry with
+  /// next_attempt_at <= `now`, earliest due first (then by id), skipping
+  /// entries whose stored destination is one of `skip_destinations`. Each
+  /// becomes in_flight with lease_until = now + `lease` and one more attempt.
+  /// An entry whose stored message cannot be read goes dead in the same
+  /// transaction (with a delivery_log row saying why) and is not returned:
+  /// one damaged row must not stop every delivery. Returns the entries as
+  /// claimed, in that order.
+  virtual Result<std::vector<OutboxEntry>> claim_due(
+      Instant now, int limit, std::chrono::seconds lease,
+      const std::vector<std::string>& skip_destinations) = 0;
+  /// Records outcomes of claimed entries in ONE transaction: per update the
+  /// entry's status, next_attempt_at (kRetry), last_error and destination,
+  /// lease cleared, and one delivery_log row. An entry that is no longer
+  /// in_flight (taken back by another process) keeps its state; its log row
+  /// is still written, because the attempt did happen.
+  virtual Status record_outcomes(const std::vector<OutboxUpdate>& updates) = 0;
+  /// Puts claimed (in_flight) entries back without counting their attempt:
+  /// status pending (retry when an earlier attempt failed), attempts - 1,
+  /// next_attempt_at = until, destination kept. One transaction.
+  virtual Status defer(const std::vector<Deferral>& deferrals) = 0;
+  /// Takes back every in_flight entry (the leases of a process that died):
+  /// pending, due at once, attempts kept, with a delivery_log row
+  /// ("interrupted") for the attempt whose outcome was lost. Meant for the
+  /// start of a process, which holds no lease yet. Returns how many.
+  virtual Result<int> take_back_leases() = 0;
+  /// `plazo outbox retry ID`: a dead entry becomes pending, due now, with
+  /// its attempts reset (last_error kept until the next attempt). Error when
+  /// no entry has that id or it is not dead.
+  virtual Status retry(int64_t id) = 0;
+  /// The earliest next_attempt_at among pending and retry entries whose
+  /// stored destination is not in `skip_destinations`; nullopt when none.
+  virtual Result<std::optional<Instant>> next_attempt_at(
+      const std::vector<std::string>& skip_destinations) = 0;
+  /// The delivery log, oldest first (with a limit: the most recent rows,
+  /// still oldest first).
+  virtual Result<std::vector<LoggedAttempt>> delivery_log(const DeliveryLogQuery& query) = 0;
 };
 
 }  // namespace plazo

@@ -1,4 +1,0 @@
-// Placeholder translation unit until the importer layer lands.
-namespace plazo {
-void importer_placeholder() {}
-}  // namespace plazo

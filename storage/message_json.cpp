@@ -1,0 +1,203 @@
+#include "storage/message_json.h"
+
+#include <charconv>
+#include <exception>
+
+namespace plazo {
+namespace {
+
+constexpr int kPayloadVersion = 1;
+
+std::optional<Role> parse_role(std::string_view text) {
+  for (Role role : {Role::kResponsible, Role::kCoResponsible, Role::kOversight, Role::kPublisher}) {
+    if (to_string(role) == text) return role;
+  }
+  return std::nullopt;
+}
+
+// Readers: each returns an Error naming the member, so a corrupt payload is
+// reported precisely instead of surfacing as a nlohmann type_error.
+Status member_error(std::string_view where, std::string_view name, std::string_view expected) {
+  return Error{"The message JSON has no valid \"" + std::string(name) + "\" in " +
+               std::string(where) + " (expected " + std::string(expected) + ")."};
+}
+
+Status read_string(const nlohmann::json& object, std::string_view where, const char* name,
+                   std::string& out) {
+  auto it = object.find(name);
+  if (it == object.end() || !it->is_string()) return member_error(where, name, "a string");
+  out = it->get<std::string>();
+  return {};
+}
+
+Status read_int(const nlohmann::json& object, std::string_view where, const char* name, int& out) {
+  auto it = object.find(name);
+  if (it == object.end() || !it->is_number_integer()) {
+    return member_error(where, name, "an integer");
+  }
+  out = it->get<int>();
+  return {};
+}
+
+Status read_date(const nlohmann::json& object, std::string_view where, const char* name,
+                 Date& out) {
+  std::string text;
+  if (auto status = read_string(object, where, name, text); !status) return status;
+  auto day = parse_iso_date(text);
+  if (!day) return member_error(where, name, "a date YYYY-MM-DD");
+  out = *day;
+  return {};
+}
+
+Status read_optional_date(const nlohmann::json& object, std::string_view where, const char* name,
+                          std::optional<Date>& out) {
+  auto it = object.find(name);
+  if (it != object.end() && it->is_null()) {
+    out.reset();
+    return {};
+  }
+  Date day{};
+  if (auto status = read_date(object, where, name, day); !status) return status;
+  out = day;
+  return {};
+}
+
+Result<MessageItem> item_from_json(const nlohmann::json& json, size_t index) {
+  const std::string where = "item " + std::to_string(index + 1);
+  if (!json.is_object()) return Error{"The message JSON's " + where + " is not an object."};
+  MessageItem item;
+  std::string text;
+  if (auto s = read_string(json, where, "kind", text); !s) return s.error();
+  auto kind = parse_item_kind(text);
+  if (!kind) return member_error(where, "kind", "an item kind").error();
+  item.kind = *kind;
+  if (auto s = read_string(json, where, "role", text); !s) return s.error();
+  auto role = parse_role(text);
+  if (!role) return member_error(where, "role", "a role").error();
+  item.role = *role;
+  if (auto s = read_string(json, where, "activity", item.activity); !s) return s.error();
+  if (auto s = read_string(json, where, "title", item.title); !s) return s.error();
+  if (auto s = read_string(json, where, "deliverable", item.deliverable); !s) return s.error();
+  if (auto s = read_date(json, where, "deadline", item.deadline); !s) return s.error();
+  if (auto s = read_int(json, where, "days_left", item.days_left); !s) return s.error();
+  if (auto it = json.find("progress"); it != json.end() && it->is_null()) {
+    item.progress.reset();
+  } else {
+    int progress = 0;
+    if (auto s = read_int(json, where, "progress", progress); !s) return s.error();
+    item.progress = progress;
+  }
+  auto units = json.find("units");
+  if (units == json.end() || !units->is_array()) {
+    return member_error(where, "units", "an array of unit ids").error();
+  }
+  for (const auto& unit : *units) {
+    if (!unit.is_string()) return member_error(where, "units", "an array of unit ids").error();
+    item.units.push_back(unit.get<std::string>());
+  }
+  if (auto s = read_string(json, where, "cycle", item.cycle); !s) return s.error();
+  if (auto s = read_optional_date(json, where, "cutoff", item.cutoff); !s) return s.error();
+  return item;
+}
+
+bool parse_two_digits(std::string_view text, size_t pos, int& out) {
+  auto [ptr, ec] = std::from_chars(text.data() + pos, text.data() + pos + 2, out);
+  return ec == std::errc() && ptr == text.data() + pos + 2;
+}
+
+}  // namespace
+
+std::string format_utc(Instant instant) {
+  return date::format("%FT%TZ", instant);
+}
+
+std::optional<Instant> parse_utc(std::string_view text) {
+  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
+      text[19] != 'Z') {
+    return std::nullopt;
+  }
+  auto day = parse_iso_date(text.substr(0, 10));
+  int hour = 0, minute = 0, second = 0;
+  if (!day || !parse_two_digits(text, 11, hour) || !parse_two_digits(text, 14, minute) ||
+      !parse_two_digits(text, 17, second) || hour > 23 || minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  return Instant{day->time_since_epoch()} + std::chrono::hours{hour} +
+         std::chrono::minutes{minute} + std::chrono::seconds{second};
+}
+
+nlohmann::json message_to_json(const Message& message) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : message.items) {
+    items.push_back({
+        {"kind", std::string(to_string(item.kind))},
+        {"role", std::string(to_string(item.role))},
+        {"activity", item.activity},
+        {"title", item.title},
+        {"deliverable", item.deliverable},
+        {"deadline", format_iso_date(item.deadline)},
+        {"days_left", item.days_left},
+        {"progress", item.progress ? nlohmann::json(*item.progress) : nlohmann::json(nullptr)},
+        {"units", item.units},
+        {"cycle", item.cycle},
+        {"cutoff",
+         item.cutoff ? nlohmann::json(format_iso_date(*item.cutoff)) : nlohmann::json(nullptr)},
+    });
+  }
+  return {
+      {"version", kPayloadVersion},
+      {"at", format_utc(message.at)},
+      {"day", format_iso_date(message.day)},
+      {"unit_id", message.unit_id},
+      {"channel", std::string(to_string(message.channel))},
+      {"key", message.key},
+      {"items", std::move(items)},
+  };
+}
+
+Result<Message> message_from_json(const nlohmann::json& json) {
+  constexpr std::string_view kWhere = "the message";
+  if (!json.is_object()) return Error{"The message JSON is not an object."};
+  int version = 0;
+  if (auto s = read_int(json, kWhere, "version", version); !s) return s.error();
+  if (version != kPayloadVersion) {
+    return Error{"The message JSON has version " + std::to_string(version) +
+                 ", which this plazo cannot read."};
+  }
+  Message message;
+  std::string text;
+  if (auto s = read_string(json, kWhere, "at", text); !s) return s.error();
+  auto at = parse_utc(text);
+  if (!at) return member_error(kWhere, "at", "an instant YYYY-MM-DDTHH:MM:SSZ").error();
+  message.at = *at;
+  if (auto s = read_date(json, kWhere, "day", message.day); !s) return s.error();
+  if (auto s = read_string(json, kWhere, "unit_id", message.unit_id); !s) return s.error();
+  if (auto s = read_string(json, kWhere, "channel", text); !s) return s.error();
+  auto channel = parse_channel(text);
+  if (!channel) return member_error(kWhere, "channel", "\"email\" or \"webhook\"").error();
+  message.channel = *channel;
+  if (auto s = read_string(json, kWhere, "key", message.key); !s) return s.error();
+  auto items = json.find("items");
+  if (items == json.end() || !items->is_array()) {
+    return member_error(kWhere, "items", "an array").error();
+  }
+  for (size_t i = 0; i < items->size(); ++i) {
+    auto item = item_from_json((*items)[i], i);
+    if (!item) return item.error();
+    message.items.push_back(std::move(item).value());
+  }
+  return message;
+}
+
+Result<Message> message_from_json_text(std::string_view text) {
+  // allow_exceptions = false: a parse error yields a discarded value.
+  auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded()) return Error{"The message JSON cannot be parsed."};
+  return message_from_json(json);
+}
+
+std::string dump_json(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace plazo

@@ -1,0 +1,48 @@
+#pragma once
+/// \file
+/// Message <-> JSON, lossless: the outbox stores each Message as this JSON,
+/// and anything that needs a Message back (delivery, `plazo outbox`) reads it
+/// with message_from_json(). This is the storage format, versioned with a
+/// "version" member; the public webhook body (DESIGN.md) is a different,
+/// rendered document built by the notifiers.
+///
+/// Shape (every member always present; optionals are null when empty):
+///   {"version": 1, "at": "2023-11-23T13:00:00Z", "day": "2023-11-23",
+///    "unit_id": "general", "channel": "email", "key": "…",
+///    "items": [{"kind": "upcoming", "role": "responsible", "activity": "2.1",
+///               "title": "…", "deliverable": "…", "deadline": "2023-11-30",
+///               "days_left": 5, "progress": 66, "units": ["general"],
+///               "cycle": "", "cutoff": null}]}
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/dates.h"
+#include "domain/message.h"
+#include "domain/result.h"
+
+namespace plazo {
+
+/// The JSON form of `message`. Never throws. Strings are kept as given; use
+/// dump_json() to serialize, which replaces invalid UTF-8 instead of throwing.
+nlohmann::json message_to_json(const Message& message);
+
+/// Reads a Message written by message_to_json(). Error (one sentence saying
+/// which member is wrong) for anything else; never throws.
+Result<Message> message_from_json(const nlohmann::json& json);
+
+/// Parses JSON text and reads the Message in it; never throws.
+Result<Message> message_from_json_text(std::string_view text);
+
+/// Compact JSON text; invalid UTF-8 is replaced by U+FFFD, never thrown.
+std::string dump_json(const nlohmann::json& json);
+
+/// "2023-11-23T13:00:00Z" (UTC, to the second).
+std::string format_utc(Instant instant);
+
+/// Inverse of format_utc: exactly "YYYY-MM-DDTHH:MM:SSZ"; nullopt otherwise.
+std::optional<Instant> parse_utc(std::string_view text);
+
+}  // namespace plazo

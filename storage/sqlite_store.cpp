@@ -1,0 +1,835 @@
+#include "storage/sqlite_store.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <type_traits>
+#include <utility>
+
+#include "storage/message_json.h"
+#include "storage/queries.h"
+#include "storage/schema.h"
+
+namespace plazo {
+namespace {
+
+constexpr const char* kLastPassKey = "last_pass";
+
+Error with_context(std::string_view what, const Error& error) {
+  return Error{std::string(what) + ": " + error.message};
+}
+
+std::string json_text(const std::vector<std::string>& values) {
+  return dump_json(nlohmann::json(values));
+}
+
+std::string json_text(const std::vector<int>& values) {
+  return dump_json(nlohmann::json(values));
+}
+
+// Lists are stored as JSON by this code; reading one that is not what we
+// wrote means the file was edited by hand or is damaged: say where.
+template <typename T>
+Result<std::vector<T>> parse_json_list(const std::string& text, std::string_view what) {
+  auto json = nlohmann::json::parse(text, nullptr, false);
+  std::vector<T> values;
+  bool ok = json.is_array();
+  for (size_t i = 0; ok && i < json.size(); ++i) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      ok = json[i].is_string();
+      if (ok) values.push_back(json[i].template get<std::string>());
+    } else {
+      ok = json[i].is_number_integer();
+      if (ok) values.push_back(json[i].template get<T>());
+    }
+  }
+  if (!ok) return Error{"The database holds an invalid " + std::string(what) + ": " + text + "."};
+  return values;
+}
+
+Result<std::optional<Date>> parse_stored_date(const std::optional<std::string>& text,
+                                              std::string_view what) {
+  if (!text) return std::optional<Date>{};
+  auto day = parse_iso_date(*text);
+  if (!day) return Error{"The database holds an invalid " + std::string(what) + ": " + *text + "."};
+  return std::optional<Date>{*day};
+}
+
+std::optional<std::string> date_text(const std::optional<Date>& day) {
+  if (!day) return std::nullopt;
+  return format_iso_date(*day);
+}
+
+int64_t seconds_of(Instant instant) {
+  return instant.time_since_epoch().count();
+}
+Instant instant_of(int64_t seconds) {
+  return Instant{std::chrono::seconds{seconds}};
+}
+
+std::string plan_label(const std::string& plan, int year) {
+  return plan + " " + std::to_string(year);
+}
+
+// Steps a statement that returns one row, for lookups and aggregates.
+Result<bool> step_row(Statement& statement) {
+  auto step = statement.step();
+  if (!step) return step.error();
+  return *step == Step::kRow;
+}
+
+// The stored fields of an activity that an import may change.
+struct StoredActivity {
+  int64_t id = 0;
+  std::string component, subcomponent, title, deliverable, indicator, goal;
+  std::vector<int> periods;
+  std::optional<Date> deadline;
+  std::string responsible_text, co_responsible_text;
+  int source_line = 0;
+  std::vector<std::string> responsible, co_responsible;
+};
+
+bool same_fields(const StoredActivity& stored, const ImportedActivity& imported) {
+  const Activity& a = imported.activity;
+  return stored.component == a.component && stored.subcomponent == a.subcomponent &&
+         stored.title == a.title && stored.deliverable == a.deliverable &&
+         stored.indicator == a.indicator && stored.goal == a.goal && stored.periods == a.periods &&
+         stored.deadline == a.deadline && stored.responsible_text == imported.responsible_text &&
+         stored.co_responsible_text == imported.co_responsible_text;
+}
+
+bool same_roles(const StoredActivity& stored, const Activity& activity) {
+  return stored.responsible == activity.responsible &&
+         stored.co_responsible == activity.co_responsible;
+}
+
+// Checks that do not need the database, so a bad import fails before any
+// lock is taken.
+Status validate_import(const std::string& plan, const std::vector<ImportedActivity>& activities) {
+  if (plan.empty()) return Error{"The plan name is empty."};
+  std::map<std::string, int> line_of;
+  for (const auto& imported : activities) {
+    const std::string& number = imported.activity.number;
+    const std::string line = std::to_string(imported.source_line);
+    if (number.empty()) return Error{"The activity at line " + line + " has no number."};
+    auto [it, inserted] = line_of.emplace(number, imported.source_line);
+    if (!inserted) {
+      return Error{"Activity " + number + " appears twice in the import (lines " +
+                   std::to_string(it->second) + " and " + line + ")."};
+    }
+    auto check_percent = [&](const Progress& progress) -> Status {
+      if (progress.percent >= 0 && progress.percent <= 100) return {};
+      return Error{"Activity " + number + " (line " + line + ") has a progress of " +
+                   std::to_string(progress.percent) + " %, outside 0..100."};
+    };
+    for (const auto& progress : imported.history) {
+      if (auto status = check_percent(progress); !status) return status;
+    }
+    if (imported.activity.progress) {
+      if (auto status = check_percent(*imported.activity.progress); !status) return status;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string activity_sort_key(std::string_view number) {
+  // A run of digits becomes its length (one char) and its digits without
+  // leading zeros, so longer numbers sort after shorter ones and equal
+  // lengths compare digit by digit: "1.10" -> "\x01" "1" "." "\x02" "10".
+  std::string key;
+  size_t i = 0;
+  while (i < number.size()) {
+    if (number[i] < '0' || number[i] > '9') {
+      key += number[i++];
+      continue;
+    }
+    size_t end = i;
+    while (end < number.size() && number[end] >= '0' && number[end] <= '9') ++end;
+    std::string_view digits = number.substr(i, end - i);
+    while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
+    // Digits and separators are >= 0x20, so a length below that never
+    // collides with them; runs over 31 digits are not activity numbers.
+    key += static_cast<char>(std::min<size_t>(digits.size(), 31));
+    key += digits;
+    i = end;
+  }
+  return key;
+}
+
+// -- Opening -------------------------------------------------------------------
+
+SqliteStore::SqliteStore(Database db, const Clock* clock)
+    : db_(std::move(db)), clock_(clock != nullptr ? clock : &system_clock_) {}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+  auto db = Database::open(path);
+  if (!db) return db.error();
+  if (auto status = migrate(*db); !status) return status.error();
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db).value(), nullptr));
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
+                                                       const Clock& clock) {
+  auto store = open(path);
+  if (!store) return store.error();
+  (*store)->clock_ = &clock;
+  return store;
+}
+
+int64_t SqliteStore::now_seconds() const {
+  return seconds_of(clock_->now());
+}
+
+// -- Units ---------------------------------------------------------------------
+
+Status SqliteStore::sync_units(const std::vector<Unit>& units) {
+  std::vector<std::string> ids;
+  for (const auto& unit : units) {
+    if (unit.id.empty()) return Error{"A unit has an empty id."};
+    ids.push_back(unit.id);
+  }
+  auto transaction = Transaction::begin(db_);
+  if (!transaction) return with_context("Cannot store the units", transaction.error());
+  // The WHERE clause keeps identical rows untouched, so syncing an unchanged
+  // config writes nothing and does not wake the daemon (data_version).
+  auto upsert = db_.prepare(
+      "INSERT INTO units (id, name, aliases, emails, webhooks, oversight, active) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, aliases = excluded.aliases, "
+      "emails = excluded.emails, webhooks = excluded.webhooks, oversight = excluded.oversight, "
+      "active = 1 "
+      "WHERE name IS NOT excluded.name OR aliases IS NOT excluded.aliases "
+      "OR emails IS NOT excluded.emails OR webhooks IS NOT excluded.webhooks "
+      "OR oversight IS NOT excluded.oversight OR active IS NOT 1");
+  if (!upsert) return with_context("Cannot store the units", upsert.error());
+  for (const auto& unit : units) {
+    upsert->reset();
+    Status status =
+        upsert->bind_all(unit.id, unit.name, json_text(unit.aliases), json_text(unit.emails),
+                         json_text(unit.webhooks), int64_t{unit.oversight ? 1 : 0});
+    if (status) status = upsert->run();
+    if (!status) return with_context("Cannot store unit " + unit.id, status.error());
+  }
+  auto retire = db_.prepare(
+      "UPDATE units SET active = 0 WHERE active = 1 AND id NOT IN (SELECT value FROM "
+      "json_each(?1))");
+  if (!retire) return with_context("Cannot store the units", retire.error());
+  Status status = retire->bind(1, json_text(ids));
+  if (status) status = retire->run();
+  if (!status) return with_context("Cannot store the units", status.error());
+  return transaction->commit();
+}
+
+Result<std::vector<Unit>> SqliteStore::units() {
+  auto statement =
+      db_.prepare("SELECT id, name, aliases, emails, webhooks, oversight FROM units ORDER BY id");
+  if (!statement) return with_context("Cannot read the units", statement.error());
+  std::vector<Unit> units;
+  for (;;) {
+    auto row = step_row(*statement);
+    if (!row) return with_context("Cannot read the units", row.error());
+    if (!*row) break;
+    Unit unit;
+    unit.id = statement->column_text(0);
+    unit.name = statement->column_text(1);
+    auto aliases = parse_json_list<std::string>(statement->column_text(2), "unit alias list");
+    auto emails = parse_json_list<std::string>(statement->column_text(3), "unit email list");
+    auto webhooks = parse_json_list<std::string>(statement->column_text(4), "unit webhook list");
+    if (!aliases) return aliases.error();
+    if (!emails) return emails.error();
+    if (!webhooks) return webhooks.error();
+    unit.aliases = std::move(aliases).value();
+    unit.emails = std::move(emails).value();
+    unit.webhooks = std::move(webhooks).value();
+    unit.oversight = statement->column_int64(5) != 0;
+    units.push_back(std::move(unit));
+  }
+  return units;
+}
+
+// -- Plan ----------------------------------------------------------------------
+
+Result<ImportSummary> SqliteStore::apply_import(const std::string& plan, int year,
+                                                const std::vector<ImportedActivity>& activities,
+                                                bool dry_run) {
+  if (auto status = validate_import(plan, activities); !status) return status.error();
+  const std::string context = "Cannot import plan " + plan_label(plan, year);
+
+  auto transaction = Transaction::begin(db_);
+  if (!transaction) return with_context(context, transaction.error());
+
+  // Unknown units, each named with the first activity that refers to it.
+  {
+    std::vector<std::string> ids;
+    std::map<std::string, const ImportedActivity*> first_use;
+    for (const auto& imported : activities) {
+      for (const auto* list : {&imported.activity.responsible, &imported.activity.co_responsible}) {
+        for (const auto& id : *list) {
+          if (first_use.emplace(id, &imported).second) ids.push_back(id);
+        }
+      }
+    }
+    auto missing =
+        db_.prepare("SELECT value FROM json_each(?1) WHERE value NOT IN (SELECT id FROM units)");
+    if (!missing) return with_context(context, missing.error());
+    if (auto status = missing->bind(1, json_text(ids)); !status) {
+      return with_context(context, status.error());
+    }
+    std::string names;
+    for (;;) {
+      auto row = step_row(*missing);
+      if (!row) return with_context(context, row.error());
+      if (!*row) break;
+      const std::string id = missing->column_text(0);
+      const ImportedActivity* use = first_use[id];
+      if (!names.empty()) names += ", ";
+      names += "\"" + id + "\" (activity " + use->activity.number + ", line " +
+               std::to_string(use->source_line) + ")";
+    }
+    if (!names.empty()) {
+      return Error{context + ": these units are not in the configuration: " + names + "."};
+    }
+  }
+
+  // The plan row; ON CONFLICT DO NOTHING so re-importing writes nothing.
+  int64_t plan_id = 0;
+  {
+    auto insert = db_.prepare(
+        "INSERT INTO plans (name, year) VALUES (?1, ?2) ON CONFLICT (name, year) DO NOTHING");
+    if (!insert) return with_context(context, insert.error());
+    Status status = insert->bind_all(plan, year);
+    if (status) status = insert->run();
+    if (!status) return with_context(context, status.error());
+    auto select = db_.prepare("SELECT id FROM plans WHERE name = ?1 AND year = ?2");
+    if (!select) return with_context(context, select.error());
+    if (auto bound = select->bind_all(plan, year); !bound)
+      return with_context(context, bound.error());
+    auto row = step_row(*select);
+    if (!row) return with_context(context, row.error());
+    if (!*row) return Error{context + ": the plan row vanished (a bug in plazo)."};
+    plan_id = select->column_int64(0);
+  }
+
+  // Prepared once, reset per activity.
+  auto find = db_.prepare(
+      "SELECT id, component, subcomponent, title, deliverable, indicator, goal, periods, "
+      "deadline, responsible_text, co_responsible_text, source_line "
+      "FROM activities WHERE plan_id = ?1 AND number = ?2");
+  auto find_roles = db_.prepare(
+      "SELECT role, unit_id FROM activity_units WHERE activity_id = ?1 ORDER BY role, position");
+  auto insert_activity = db_.prepare(
+      "INSERT INTO activities (plan_id, number, sort_key, component, subcomponent, title, "
+      "deliverable, indicator, goal, periods, deadline, responsible_text, co_responsible_text, "
+      "source_line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+  auto update_activity = db_.prepare(
+      "UPDATE activities SET component = ?2, subcomponent = ?3, title = ?4, deliverable = ?5, "
+      "indicator = ?6, goal = ?7, periods = ?8, deadline = ?9, responsible_text = ?10, "
+      "co_responsible_text = ?11, source_line = ?12 WHERE id = ?1");
+  auto update_line = db_.prepare("UPDATE activities SET source_line = ?2 WHERE id = ?1");
+  auto delete_roles = db_.prepare("DELETE FROM activity_units WHERE activity_id = ?1");
+  auto insert_role = db_.prepare(
+      "INSERT INTO activity_units (activity_id, unit_id, role, position) VALUES (?1, ?2, ?3, ?4)");
+  // ON CONFLICT names the uniqueness it tolerates; OR IGNORE would also skip
+  // rows failing the percent CHECK silently.
+  auto insert_progress = db_.prepare(
+      "INSERT INTO progress (activity_id, as_of, percent, note, recorded_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (activity_id, as_of, percent, note) DO NOTHING");
+  auto refresh_latest = db_.prepare(
+      "UPDATE activities SET (progress_percent, progress_as_of, progress_note, done) = "
+      "(SELECT percent, as_of, note, percent >= 100 FROM progress WHERE activity_id = ?1 "
+      "ORDER BY as_of DESC, id DESC LIMIT 1) WHERE id = ?1");
+  for (auto* statement : {&find, &find_roles, &insert_activity, &update_activity, &update_line,
+                          &delete_roles, &insert_role, &insert_progress, &refresh_latest}) {
+    if (!*statement) return with_context(context, statement->error());
+  }
+
+  const int64_t now = now_seconds();
+  ImportSummary summary;
+  for (const auto& imported : activities) {
+    const Activity& activity = imported.activity;
+    const std::string where = context + " (activity " + activity.number + ", line " +
+                              std::to_string(imported.source_line) + ")";
+    auto fail = [&](const Error& error) { return with_context(where, error); };
+
+    // Read the stored row, if any.
+    find->reset();
+    if (auto status = find->bind_all(plan_id, activity.number); !status)
+      return fail(status.error());
+    auto found = step_row(*find);
+    if (!found) return fail(found.error());
+    std::optional<StoredActivity> stored;
+    if (*found) {
+      StoredActivity row;
+      row.id = find->column_int64(0);
+      row.component = find->column_text(1);
+      row.subcomponent = find->column_text(2);
+      row.title = find->column_text(3);
+      row.deliverable = find->column_text(4);
+      row.indicator = find->column_text(5);
+      row.goal = find->column_text(6);
+      auto periods = parse_json_list<int>(find->column_text(7), "period list");
+      if (!periods) return fail(periods.error());
+      row.periods = std::move(periods).value();
+      auto deadline = parse_stored_date(find->column_optional_text(8), "deadline");
+      if (!deadline) return fail(deadline.error());
+      row.deadline = *deadline;
+      row.responsible_text = find->column_text(9);
+      row.co_responsible_text = find->column_text(10);
+      row.source_line = find->column_int(11);
+      find->reset();
+      find_roles->reset();
+      if (auto status = find_roles->bind(1, row.id); !status) return fail(status.error());
+      for (;;) {
+        auto role_row = step_row(*find_roles);
+        if (!role_row) return fail(role_row.error());
+        if (!*role_row) break;
+        auto& list =
+            find_roles->column_text(0) == "responsible" ? row.responsible : row.co_responsible;
+        list.push_back(find_roles->column_text(1));
+      }
+      stored = std::move(row);
+    }
+
+    int64_t activity_id = 0;
+    bool write_roles = false;
+    if (!stored) {
+      insert_activity->reset();
+      Status status = insert_activity->bind_all(
+          plan_id, activity.number, activity_sort_key(activity.number), activity.component,
+          activity.subcomponent, activity.title, activity.deliverable, activity.indicator,
+          activity.goal, json_text(activity.periods), date_text(activity.deadline),
+          imported.responsible_text, imported.co_responsible_text, int64_t{imported.source_line});
+      if (status) status = insert_activity->run();
+      if (!status) return fail(status.error());
+      activity_id = db_.last_insert_rowid();
+      write_roles = true;
+      ++summary.added;
+    } else {
+      activity_id = stored->id;
+      const bool fields_same = same_fields(*stored, imported);
+      const bool roles_same = same_roles(*stored, activity);
+      if (!fields_same) {
+        update_activity->reset();
+        Status status = update_activity->bind_all(
+            activity_id, activity.component, activity.subcomponent, activity.title,
+            activity.deliverable, activity.indicator, activity.goal, json_text(activity.periods),
+            date_text(activity.deadline), imported.responsible_text, imported.co_responsible_text,
+            int64_t{imported.source_line});
+        if (status) status = update_activity->run();
+        if (!status) return fail(status.error());
+      } else if (stored->source_line != imported.source_line) {
+        update_line->reset();
+        Status status = update_line->bind_all(activity_id, int64_t{imported.source_line});
+        if (status) status = update_line->run();
+        if (!status) return fail(status.error());
+      }
+      write_roles = !roles_same;
+      if (fields_same && roles_same) {
+        ++summary.unchanged;
+      } else {
+        ++summary.updated;
+      }
+    }
+
+    if (write_roles) {
+      delete_roles->reset();
+      Status status = delete_roles->bind(1, activity_id);
+      if (status) status = delete_roles->run();
+      if (!status) return fail(status.error());
+      for (const auto& [role, list] : {std::pair{"responsible", &activity.responsible},
+                                       std::pair{"co_responsible", &activity.co_responsible}}) {
+        for (size_t position = 0; position < list->size(); ++position) {
+          insert_role->reset();
+          status = insert_role->bind_all(activity_id, (*list)[position], role,
+                                         static_cast<int64_t>(position));
+          if (status) status = insert_role->run();
+          if (!status) return fail(status.error());
+        }
+      }
+    }
+
+    std::vector<Progress> history = imported.history;
+    if (history.empty() && activity.progress) history.push_back(*activity.progress);
+    int new_entries = 0;
+    for (const auto& progress : history) {
+      insert_progress->reset();
+      Status status = insert_progress->bind_all(activity_id, format_iso_date(progress.as_of),
+                                                progress.percent, progress.note, now);
+      if (status) status = insert_progress->run();
+      if (!status) return fail(status.error());
+      new_entries += static_cast<int>(db_.changes());
+    }
+    if (new_entries > 0) {
+      refresh_latest->reset();
+      Status status = refresh_latest->bind(1, activity_id);
+      if (status) status = refresh_latest->run();
+      if (!status) return fail(status.error());
+    }
+    summary.progress_added += new_entries;
+  }
+
+  if (dry_run) {
+    transaction->rollback();
+    return summary;
+  }
+  if (auto status = transaction->commit(); !status) return with_context(context, status.error());
+  return summary;
+}
+
+// Two queries (rows, then their units); callers run it inside one read
+// transaction so both see the same snapshot.
+Result<std::vector<Activity>> SqliteStore::read_activities(Statement& statement) {
+  std::vector<Activity> activities;
+  std::vector<int64_t> ids;
+  for (;;) {
+    auto row = step_row(statement);
+    if (!row) return row.error();
+    if (!*row) break;
+    Activity activity;
+    ids.push_back(statement.column_int64(0));
+    activity.plan = statement.column_text(1);
+    activity.year = statement.column_int(2);
+    activity.number = statement.column_text(3);
+    activity.component = statement.column_text(4);
+    activity.subcomponent = statement.column_text(5);
+    activity.title = statement.column_text(6);
+    activity.deliverable = statement.column_text(7);
+    activity.indicator = statement.column_text(8);
+    activity.goal = statement.column_text(9);
+    const std::string what = "period list of activity " + activity.number;
+    auto periods = parse_json_list<int>(statement.column_text(10), what);
+    if (!periods) return periods.error();
+    activity.periods = std::move(periods).value();
+    auto deadline = parse_stored_date(statement.column_optional_text(11),
+                                      "deadline of activity " + activity.number);
+    if (!deadline) return deadline.error();
+    activity.deadline = *deadline;
+    if (!statement.column_is_null(12)) {
+      auto as_of = parse_stored_date(statement.column_optional_text(13),
+                                     "progress date of activity " + activity.number);
+      if (!as_of) return as_of.error();
+      if (!*as_of) {
+        return Error{"The database holds progress without a date for activity " + activity.number +
+                     "."};
+      }
+      activity.progress = Progress{**as_of, statement.column_int(12), statement.column_text(14)};
+    }
+    activities.push_back(std::move(activity));
+  }
+  statement.reset();  // done with its rows; bindings are the caller's to redo
+  if (activities.empty()) return activities;
+
+  std::vector<int64_t> sorted_ids = ids;
+  std::sort(sorted_ids.begin(), sorted_ids.end());
+  auto roles = db_.prepare(
+      "SELECT activity_id, role, unit_id FROM activity_units "
+      "WHERE activity_id IN (SELECT value FROM json_each(?1)) ORDER BY activity_id, role, "
+      "position");
+  if (!roles) return roles.error();
+  if (auto status = roles->bind(1, dump_json(nlohmann::json(sorted_ids))); !status) {
+    return status.error();
+  }
+  std::map<int64_t, Activity*> by_id;
+  for (size_t i = 0; i < ids.size(); ++i) by_id[ids[i]] = &activities[i];
+  for (;;) {
+    auto row = step_row(*roles);
+    if (!row) return row.error();
+    if (!*row) break;
+    Activity* activity = by_id.at(roles->column_int64(0));
+    auto& list =
+        roles->column_text(1) == "responsible" ? activity->responsible : activity->co_responsible;
+    list.push_back(roles->column_text(2));
+  }
+  return activities;
+}
+
+Result<std::vector<Activity>> SqliteStore::activities(const ActivityFilter& filter) {
+  auto snapshot = Transaction::begin_read(db_);
+  if (!snapshot) return with_context("Cannot read the activities", snapshot.error());
+  auto statement = db_.prepare(sql::kActivities);
+  if (!statement) return with_context("Cannot read the activities", statement.error());
+  if (auto status = statement->bind_all(filter.plan, filter.year, filter.unit); !status) {
+    return with_context("Cannot read the activities", status.error());
+  }
+  auto activities = read_activities(*statement);
+  if (!activities) return with_context("Cannot read the activities", activities.error());
+  return activities;
+}
+
+Status SqliteStore::record_progress(const std::string& number, const Progress& progress,
+                                    const std::optional<std::string>& plan,
+                                    const std::optional<int>& year) {
+  if (progress.percent < 0 || progress.percent > 100) {
+    return Error{"A progress of " + std::to_string(progress.percent) + " % is outside 0..100."};
+  }
+  const std::string context = "Cannot record progress for activity " + number;
+  auto transaction = Transaction::begin(db_);
+  if (!transaction) return with_context(context, transaction.error());
+
+  auto find = db_.prepare(
+      "SELECT a.id, p.name, p.year FROM activities a JOIN plans p ON p.id = a.plan_id "
+      "WHERE a.number = ?1 AND (?2 IS NULL OR p.name = ?2) AND (?3 IS NULL OR p.year = ?3) "
+      "ORDER BY p.name, p.year");
+  if (!find) return with_context(context, find.error());
+  if (auto status = find->bind_all(number, plan, year); !status) {
+    return with_context(context, status.error());
+  }
+  std::vector<std::pair<int64_t, std::string>> matches;
+  for (;;) {
+    auto row = step_row(*find);
+    if (!row) return with_context(context, row.error());
+    if (!*row) break;
+    matches.emplace_back(find->column_int64(0),
+                         plan_label(find->column_text(1), find->column_int(2)));
+  }
+  if (matches.empty()) {
+    std::string scope;
+    if (plan && year) {
+      scope = " in plan " + plan_label(*plan, *year);
+    } else if (plan) {
+      scope = " in plan " + *plan;
+    } else if (year) {
+      scope = " in any plan of " + std::to_string(*year);
+    }
+    return Error{"Activity " + number + " was not found" + scope + "."};
+  }
+  if (matches.size() > 1) {
+    std::string labels;
+    for (const auto& match : matches) labels += (labels.empty() ? "" : ", ") + match.second;
+    return Error{"Activity " + number + " exists in more than one plan (" + labels +
+                 "); name the plan and year."};
+  }
+  const int64_t activity_id = matches.front().first;
+
+  auto insert = db_.prepare(
+      "INSERT INTO progress (activity_id, as_of, percent, note, recorded_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (activity_id, as_of, percent, note) DO NOTHING");
+  if (!insert) return with_context(context, insert.error());
+  Status status = insert->bind_all(activity_id, format_iso_date(progress.as_of), progress.percent,
+                                   progress.note, now_seconds());
+  if (status) status = insert->run();
+  if (!status) return with_context(context, status.error());
+  if (db_.changes() == 0) return {};  // already recorded: nothing to change
+
+  auto refresh = db_.prepare(
+      "UPDATE activities SET (progress_percent, progress_as_of, progress_note, done) = "
+      "(SELECT percent, as_of, note, percent >= 100 FROM progress WHERE activity_id = ?1 "
+      "ORDER BY as_of DESC, id DESC LIMIT 1) WHERE id = ?1");
+  if (!refresh) return with_context(context, refresh.error());
+  status = refresh->bind(1, activity_id);
+  if (status) status = refresh->run();
+  if (!status) return with_context(context, status.error());
+  return transaction->commit();
+}
+
+Result<int64_t> SqliteStore::data_version() {
+  auto statement = db_.prepare("PRAGMA data_version");
+  if (!statement) return statement.error();
+  auto row = step_row(*statement);
+  if (!row) return row.error();
+  if (!*row) return Error{"PRAGMA data_version returned no row."};
+  return statement->column_int64(0);
+}
+
+// -- Scheduling queries --------------------------------------------------------
+
+Result<std::vector<DeadlineCount>> SqliteStore::open_deadlines() {
+  const char* context = "Cannot read the open deadlines";
+  auto statement = db_.prepare(sql::kOpenDeadlines);
+  if (!statement) return with_context(context, statement.error());
+  std::vector<DeadlineCount> counts;
+  for (;;) {
+    auto row = step_row(*statement);
+    if (!row) return with_context(context, row.error());
+    if (!*row) break;
+    auto day = parse_stored_date(statement->column_optional_text(0), "deadline");
+    if (!day) return day.error();
+    counts.push_back(DeadlineCount{**day, statement->column_int64(1)});
+  }
+  return counts;
+}
+
+Result<std::vector<Activity>> SqliteStore::open_activities_due(const std::vector<Date>& deadlines) {
+  const char* context = "Cannot read the open activities";
+  if (deadlines.empty()) return std::vector<Activity>{};
+  auto snapshot = Transaction::begin_read(db_);
+  if (!snapshot) return with_context(context, snapshot.error());
+  std::vector<std::string> days;
+  for (Date day : deadlines) days.push_back(format_iso_date(day));
+  auto statement = db_.prepare(sql::kOpenActivitiesDue);
+  if (!statement) return with_context(context, statement.error());
+  if (auto status = statement->bind(1, json_text(days)); !status) {
+    return with_context(context, status.error());
+  }
+  auto activities = read_activities(*statement);
+  if (!activities) return with_context(context, activities.error());
+  return activities;
+}
+
+Result<std::vector<Activity>> SqliteStore::open_activities_of_year(
+    int year, const std::optional<std::vector<std::string>>& numbers) {
+  const char* context = "Cannot read the open activities";
+  auto snapshot = Transaction::begin_read(db_);
+  if (!snapshot) return with_context(context, snapshot.error());
+  auto statement = db_.prepare(sql::kOpenActivitiesOfYear);
+  if (!statement) return with_context(context, statement.error());
+  std::optional<std::string> number_list;
+  if (numbers) number_list = json_text(*numbers);
+  if (auto status = statement->bind_all(year, number_list); !status) {
+    return with_context(context, status.error());
+  }
+  auto activities = read_activities(*statement);
+  if (!activities) return with_context(context, activities.error());
+  return activities;
+}
+
+// -- Outbox --------------------------------------------------------------------
+
+Result<int> SqliteStore::enqueue(const std::vector<Message>& messages,
+                                 std::optional<Instant> pass) {
+  const char* context = "Cannot write to the outbox";
+  auto transaction = Transaction::begin(db_);
+  if (!transaction) return with_context(context, transaction.error());
+  auto insert = db_.prepare(
+      "INSERT INTO outbox (key, unit_id, channel, day, due_at, payload, status, attempts, "
+      "next_attempt_at, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?5, ?7, ?7) ON CONFLICT (key) DO NOTHING");
+  if (!insert) return with_context(context, insert.error());
+  const int64_t now = now_seconds();
+  int added = 0;
+  for (const auto& original : messages) {
+    Message message = original;
+    if (message.key.empty()) message.key = idempotency_key(message);
+    insert->reset();
+    Status status = insert->bind_all(message.key, message.unit_id, to_string(message.channel),
+                                     format_iso_date(message.day), seconds_of(message.at),
+                                     dump_json(message_to_json(message)), now);
+    if (status) status = insert->run();
+    if (!status) {
+      return with_context("Cannot write the message for unit " + message.unit_id + " on " +
+                              format_iso_date(message.day) + " to the outbox",
+                          status.error());
+    }
+    added += static_cast<int>(db_.changes());
+  }
+  if (pass) {
+    auto record = db_.prepare(
+        "INSERT INTO scheduler_state (key, value) VALUES (?1, ?2) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    if (!record) return with_context(context, record.error());
+    Status status = record->bind_all(kLastPassKey, format_utc(*pass));
+    if (status) status = record->run();
+    if (!status) return with_context(context, status.error());
+  }
+  if (auto status = transaction->commit(); !status) return with_context(context, status.error());
+  return added;
+}
+
+Result<std::optional<Instant>> SqliteStore::last_pass() {
+  auto statement = db_.prepare("SELECT value FROM scheduler_state WHERE key = ?1");
+  if (!statement) return statement.error();
+  if (auto status = statement->bind(1, kLastPassKey); !status) return status.error();
+  auto row = step_row(*statement);
+  if (!row) return row.error();
+  if (!*row) return std::optional<Instant>{};
+  const std::string text = statement->column_text(0);
+  auto instant = parse_utc(text);
+  if (!instant) return Error{"The database holds an invalid last pass instant: " + text + "."};
+  return std::optional<Instant>{*instant};
+}
+
+Result<std::vector<OutboxEntry>> SqliteStore::outbox(std::optional<OutboxStatus> status,
+                                                     int limit) {
+  const char* context = "Cannot read the outbox";
+  // Two texts rather than "?1 IS NULL OR status = ?1", so the filtered
+  // listing can use the status index.
+  auto statement = db_.prepare(
+      status ? "SELECT id, payload, status, attempts, created_at, next_attempt_at, lease_until, "
+               "destination, last_error FROM outbox WHERE status = ?1 ORDER BY id DESC LIMIT ?2"
+             : "SELECT id, payload, status, attempts, created_at, next_attempt_at, lease_until, "
+               "destination, last_error FROM outbox WHERE ?1 IS NULL ORDER BY id DESC LIMIT ?2");
+  if (!statement) return with_context(context, statement.error());
+  std::optional<std::string> status_text;
+  if (status) status_text = std::string(to_string(*status));
+  if (auto bound = statement->bind_all(status_text, int64_t{limit > 0 ? limit : -1}); !bound) {
+    return with_context(context, bound.error());
+  }
+  std::vector<OutboxEntry> entries;
+  for (;;) {
+    auto row = step_row(*statement);
+    if (!row) return with_context(context, row.error());
+    if (!*row) break;
+    OutboxEntry entry;
+    entry.id = statement->column_int64(0);
+    auto message = message_from_json_text(statement->column_text(1));
+    if (!message) {
+      return Error{"Outbox message " + std::to_string(entry.id) +
+                   " cannot be read: " + message.error().message};
+    }
+    entry.message = std::move(message).value();
+    const std::string state = statement->column_text(2);
+    auto parsed = parse_outbox_status(state);
+    if (!parsed) {
+      return Error{"Outbox message " + std::to_string(entry.id) + " has an unknown status \"" +
+                   state + "\"."};
+    }
+    entry.status = *parsed;
+    entry.attempts = statement->column_int(3);
+    entry.created_at = instant_of(statement->column_int64(4));
+    entry.next_attempt_at = instant_of(statement->column_int64(5));
+    if (auto lease = statement->column_optional_int64(6)) entry.lease_until = instant_of(*lease);
+    entry.destination = statement->column_text(7);
+    entry.last_error = statement->column_text(8);
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+Result<OutboxCounts> SqliteStore::outbox_counts() {
+  const char* context = "Cannot count the outbox";
+  auto snapshot = Transaction::begin_read(db_);
+  if (!snapshot) return with_context(context, snapshot.error());
+  OutboxCounts counts;
+  auto by_status = db_.prepare("SELECT status, count(*) FROM outbox GROUP BY status");
+  if (!by_status) return with_context(context, by_status.error());
+  for (;;) {
+    auto row = step_row(*by_status);
+    if (!row) return with_context(context, row.error());
+    if (!*row) break;
+    const auto status = parse_outbox_status(by_status->column_text(0));
+    const int64_t count = by_status->column_int64(1);
+    if (status == OutboxStatus::kDead) {
+      counts.dead += count;
+    } else if (status == OutboxStatus::kSent) {
+      counts.sent += count;
+    } else {
+      counts.pending += count;
+    }
+  }
+  auto oldest = db_.prepare(
+      "SELECT min(due_at) FROM outbox WHERE status IN ('pending', 'retry', 'in_flight')");
+  if (!oldest) return with_context(context, oldest.error());
+  auto row = step_row(*oldest);
+  if (!row) return with_context(context, row.error());
+  if (*row && !oldest->column_is_null(0)) {
+    counts.oldest_pending = instant_of(oldest->column_int64(0));
+  }
+  return counts;
+}
+
+Result<bool> SqliteStore::has_message_for(const std::string& unit_id, Channel channel, Date day) {
+  auto statement = db_.prepare(
+      "SELECT EXISTS (SELECT 1 FROM outbox WHERE unit_id = ?1 AND channel = ?2 AND day = ?3)");
+  if (!statement) return with_context("Cannot read the outbox", statement.error());
+  if (auto status = statement->bind_all(unit_id, to_string(channel), format_iso_date(day));
+      !status) {
+    return with_context("Cannot read the outbox", status.error());
+  }
+  auto row = step_row(*statement);
+  if (!row) return with_context("Cannot read the outbox", row.error());
+  return *row && statement->column_int64(0) != 0;
+}
+
+}  // namespace plazo
