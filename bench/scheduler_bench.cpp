@@ -109,7 +109,7 @@ int measure(const std::string& path) {
       "day=2023-11-30 messages=%zu items=%zu pass_seconds=%.3f next_wakeup_ms=%.3f next=%s "
       "peak_rss_mb=%.1f\n",
       messages->size(), items, pass_seconds, wakeup_ms,
-      next && *next ? scheduler->zone().format_rfc3339(**next).c_str() : "none",
+      next ? scheduler->zone().format_rfc3339(*next).c_str() : "none",
       bench::peak_rss_mb());
   return 0;
 }
