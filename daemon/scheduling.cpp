@@ -63,7 +63,9 @@ Result<PassSummary> run_pass(const Scheduler& scheduler, Store& store, Instant n
     }
     fresh.push_back(std::move(message));
   }
-  auto enqueued = store.enqueue(fresh, now);
+  // The pass mark never moves back: after a wall clock step backwards the
+  // days already handled stay handled.
+  auto enqueued = store.enqueue(fresh, *last && **last > now ? **last : now);
   if (!enqueued) return enqueued.error();
   summary.enqueued = *enqueued;
 

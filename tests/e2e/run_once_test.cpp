@@ -1,0 +1,62 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/process.h"
+
+namespace plazo::testing {
+namespace {
+
+// The seed plan imported into a fresh database with the Itagüí example.
+class RunOnce : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string seed = std::string(PLAZO_SEED_DIR) + "/paac-itagui-2023-seguimiento-2.txt";
+    auto imported = plazo({"import", seed});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  }
+  ProcessResult plazo(std::vector<std::string> args) {
+    args.insert(args.end(), {"--config", std::string(PLAZO_SOURCE_DIR) + "/config/examples/itagui-2023.toml",
+                             "--database", dir_.file("plazo.db")});
+    return run_plazo(args);
+  }
+  TempDir dir_;
+};
+
+TEST_F(RunOnce, EnqueuesADayOnceEvenWhenTheClockJumpsBack) {
+  auto first = plazo({"run", "--once", "--now", "2023-11-23T08:00"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out,
+            "pass at 2023-11-23T08:00:00-05:00: 10 messages due for 2023-11-23, 10 new in the "
+            "outbox, 0 days skipped\n");
+  // The wall clock steps back a day, then forward again: nothing repeats.
+  auto back = plazo({"run", "--once", "--now", "2023-11-22T08:00"});
+  EXPECT_EQ(back.out, "pass at 2023-11-22T08:00:00-05:00: 0 messages due, 0 new in the outbox, 0 days skipped\n");
+  auto again = plazo({"run", "--once", "--now", "2023-11-23T09:00"});
+  EXPECT_EQ(again.out, "pass at 2023-11-23T09:00:00-05:00: 0 messages due, 0 new in the outbox, 0 days skipped\n");
+}
+
+TEST_F(RunOnce, PreviewJsonFollowsTheContract) {
+  auto preview = plazo({"preview", "--from", "2023-11-23", "--to", "2023-11-23", "--unit", "general",
+                        "--format", "json"});
+  ASSERT_EQ(preview.exit_code, 0) << preview.err;
+  const auto json = nlohmann::ordered_json::parse(preview.out);
+  ASSERT_TRUE(json.is_array());
+  ASSERT_FALSE(json.empty());
+  for (const auto& message : json) {
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : message.items()) keys.push_back(key);
+    EXPECT_EQ(keys, (std::vector<std::string>{"at", "unit", "channel", "key", "items"}));
+    EXPECT_EQ(message["at"], "2023-11-23T08:00:00-05:00");
+    EXPECT_EQ(message["unit"], (nlohmann::ordered_json{{"id", "general"}, {"name", "Secretaría General"}}));
+    EXPECT_EQ(message["key"].get<std::string>().size(), 32u);
+    for (const auto& item : message["items"]) {
+      std::vector<std::string> item_keys;
+      for (const auto& [key, value] : item.items()) item_keys.push_back(key);
+      EXPECT_EQ(item_keys, (std::vector<std::string>{"kind", "activity", "deadline", "role"}));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace plazo::testing
