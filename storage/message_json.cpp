@@ -144,7 +144,7 @@ nlohmann::json message_to_json(const Message& message) {
          item.cutoff ? nlohmann::json(format_iso_date(*item.cutoff)) : nlohmann::json(nullptr)},
     });
   }
-  return {
+  nlohmann::json json = {
       {"version", kPayloadVersion},
       {"at", format_utc(message.at)},
       {"day", format_iso_date(message.day)},
@@ -153,6 +153,10 @@ nlohmann::json message_to_json(const Message& message) {
       {"key", message.key},
       {"items", std::move(items)},
   };
+  // Only webhook messages name a target; without it delivery cannot tell
+  // which of the unit's webhooks the message is for.
+  if (!message.target.empty()) json["target"] = message.target;
+  return json;
 }
 
 Result<Message> message_from_json(const nlohmann::json& json) {
@@ -177,6 +181,9 @@ Result<Message> message_from_json(const nlohmann::json& json) {
   if (!channel) return member_error(kWhere, "channel", "\"email\" or \"webhook\"").error();
   message.channel = *channel;
   if (auto s = read_string(json, kWhere, "key", message.key); !s) return s.error();
+  if (json.contains("target")) {
+    if (auto s = read_string(json, kWhere, "target", message.target); !s) return s.error();
+  }
   auto items = json.find("items");
   if (items == json.end() || !items->is_array()) {
     return member_error(kWhere, "items", "an array").error();

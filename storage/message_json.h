@@ -6,9 +6,11 @@
 /// "version" member; the public webhook body (DESIGN.md) is a different,
 /// rendered document built by the notifiers.
 ///
-/// Shape (every member always present; optionals are null when empty):
+/// Shape (every member always present but "target"; optionals are null when
+/// empty):
 ///   {"version": 1, "at": "2023-11-23T13:00:00Z", "day": "2023-11-23",
 ///    "unit_id": "general", "channel": "email", "key": "…",
+///    ["target": "planeacion-teams",]   (webhook messages only)
 ///    "items": [{"kind": "upcoming", "role": "responsible", "activity": "2.1",
 ///               "title": "…", "deliverable": "…", "deadline": "2023-11-30",
 ///               "days_left": 5, "progress": 66, "units": ["general"],

@@ -11,25 +11,28 @@ namespace plazo {
 namespace {
 
 // Due entries, earliest first. One arm per status, each walking
-// outbox_by_status in order and merged (MERGE (UNION ALL) in the plan): an
-// "IN ('pending', 'retry')" would sort every due row on every claim.
-// ?1 now, ?2 JSON array of destinations to pass over, ?3 limit.
-#define PLAZO_DUE_ARM(status)                                                           \
-  "SELECT id, payload, attempts, created_at, next_attempt_at, destination, last_error " \
-  "FROM outbox WHERE status = '" status "' AND next_attempt_at <= ?1 "                  \
-  "AND destination NOT IN (SELECT value FROM json_each(?2))"
-constexpr const char* kDueEntries = PLAZO_DUE_ARM("pending") " UNION ALL " PLAZO_DUE_ARM(
-    "retry") " ORDER BY next_attempt_at, id LIMIT ?3";
-#undef PLAZO_DUE_ARM
+// outbox_by_status in order, merged (MERGE (UNION ALL) in the plan): with
+// "status IN ('pending', 'retry')" SQLite would sort every due row on every
+// claim. ?1 now, ?2 JSON array of destinations to pass over, ?3 limit.
+constexpr const char* kDueEntries =
+    "SELECT id, payload, attempts, created_at, next_attempt_at, destination, last_error "
+    "FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?1 "
+    "AND destination NOT IN (SELECT value FROM json_each(?2)) "
+    "UNION ALL "
+    "SELECT id, payload, attempts, created_at, next_attempt_at, destination, last_error "
+    "FROM outbox WHERE status = 'retry' AND next_attempt_at <= ?1 "
+    "AND destination NOT IN (SELECT value FROM json_each(?2)) "
+    "ORDER BY next_attempt_at, id LIMIT ?3";
 
-// The earliest next_attempt_at, with the same shape for the same reason.
+// The earliest next_attempt_at, in the same shape for the same reason.
 // ?1 JSON array of destinations to pass over.
-#define PLAZO_NEXT_ARM(status)                                         \
-  "SELECT next_attempt_at FROM outbox WHERE status = '" status "' " \
-  "AND destination NOT IN (SELECT value FROM json_each(?1))"
-constexpr const char* kNextAttempt = PLAZO_NEXT_ARM("pending") " UNION ALL " PLAZO_NEXT_ARM(
-    "retry") " ORDER BY next_attempt_at LIMIT 1";
-#undef PLAZO_NEXT_ARM
+constexpr const char* kNextAttempt =
+    "SELECT next_attempt_at FROM outbox WHERE status = 'pending' "
+    "AND destination NOT IN (SELECT value FROM json_each(?1)) "
+    "UNION ALL "
+    "SELECT next_attempt_at FROM outbox WHERE status = 'retry' "
+    "AND destination NOT IN (SELECT value FROM json_each(?1)) "
+    "ORDER BY next_attempt_at LIMIT 1";
 
 constexpr const char* kInsertLog =
     "INSERT INTO delivery_log (outbox_id, at, channel, recipient, result, status_code, error, "
@@ -53,10 +56,9 @@ std::string destinations_json(const std::vector<std::string>& destinations) {
 
 Status insert_log(Statement& insert, int64_t outbox_id, const DeliveryAttempt& attempt) {
   insert.reset();
-  Status status =
-      insert.bind_all(outbox_id, seconds_of(attempt.at), to_string(attempt.channel),
-                      attempt.recipient, attempt.result, int64_t{attempt.status_code},
-                      attempt.error, attempt.duration_ms);
+  Status status = insert.bind_all(outbox_id, seconds_of(attempt.at), to_string(attempt.channel),
+                                  attempt.recipient, attempt.result, int64_t{attempt.status_code},
+                                  attempt.error, attempt.duration_ms);
   if (status) status = insert.run();
   return status;
 }
@@ -73,8 +75,8 @@ Result<std::vector<OutboxEntry>> SqliteStore::claim_due(
   if (!transaction) return with_context(context, transaction.error());
   auto due = db_.prepare(kDueEntries);
   if (!due) return with_context(context, due.error());
-  if (auto bound = due->bind_all(seconds_of(now), destinations_json(skip_destinations),
-                                 int64_t{limit});
+  if (auto bound =
+          due->bind_all(seconds_of(now), destinations_json(skip_destinations), int64_t{limit});
       !bound) {
     return with_context(context, bound.error());
   }
@@ -92,8 +94,8 @@ Result<std::vector<OutboxEntry>> SqliteStore::claim_due(
     entry.id = due->column_int64(0);
     auto message = message_from_json_text(due->column_text(1));
     if (!message) {
-      unreadable.push_back({entry.id, "the stored message cannot be read: " +
-                                          message.error().message});
+      unreadable.push_back(
+          {entry.id, "the stored message cannot be read: " + message.error().message});
       continue;
     }
     entry.message = std::move(message).value();
@@ -168,16 +170,16 @@ Status SqliteStore::record_outcomes(const std::vector<OutboxUpdate>& updates) {
                    " cannot end an attempt as " + std::string(to_string(outcome.status)) + "."};
     }
     update->reset();
-    Status status = update->bind_all(
-        outcome.id, to_string(outcome.status), seconds_of(outcome.next_attempt_at),
-        outcome.status == OutboxStatus::kSent ? std::string() : outcome.error,
-        outcome.destination, now);
+    Status status =
+        update->bind_all(outcome.id, to_string(outcome.status), seconds_of(outcome.next_attempt_at),
+                         outcome.status == OutboxStatus::kSent ? std::string() : outcome.error,
+                         outcome.destination, now);
     if (status) status = update->run();
     if (status) status = insert_log(*log, outcome.id, outcome.attempt);
     if (!status) {
-      return with_context(std::string(context) + " (outbox message " +
-                              std::to_string(outcome.id) + ")",
-                          status.error());
+      return with_context(
+          std::string(context) + " (outbox message " + std::to_string(outcome.id) + ")",
+          status.error());
     }
   }
   if (auto status = transaction->commit(); !status) return with_context(context, status.error());
@@ -278,8 +280,7 @@ Result<std::optional<Instant>> SqliteStore::next_attempt_at(
   return std::optional<Instant>{instant_of(next->column_int64(0))};
 }
 
-Result<std::vector<Store::LoggedAttempt>> SqliteStore::delivery_log(
-    const DeliveryLogQuery& query) {
+Result<std::vector<Store::LoggedAttempt>> SqliteStore::delivery_log(const DeliveryLogQuery& query) {
   const char* context = "Cannot read the delivery log";
   // Newest first so LIMIT keeps the most recent rows; reversed below.
   auto statement = db_.prepare(

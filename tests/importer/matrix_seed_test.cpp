@@ -84,6 +84,9 @@ std::vector<Row> hard_rows() {
       // Block 1: 20 columns, April % under ABRIL, August text and % under
       // AGOSTO / SEPTIEMBRE.
       {"1.1", 12, ymd(2023, 1, 20), {"planeacion"}, {}, {1}, {100, 100}, both},
+      {"1.2", 13, ymd(2023, 1, 31), {"planeacion"}, {}, {1}, {100, 100}, both},
+      {"1.3", 14, ymd(2023, 6, 30), {"planeacion"}, {}, {2}, {100, 100}, both},
+      {"1.4", 15, ymd(2023, 1, 31), {"planeacion"}, {}, {1}, {100, 100}, both},
       {"1.5", 16, ymd(2023, 12, 29), {"planeacion"}, {}, {1, 2, 3}, {33, 66}, both},
       // Number one column left and an extra empty cell before META.
       {"1.6", 17, ymd(2023, 1, 20), {"planeacion"}, {"tic"}, {1}, {100, 100}, both},

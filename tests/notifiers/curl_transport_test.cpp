@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "sample.h"
+#include "support/loopback.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -29,63 +30,14 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using Steady = std::chrono::steady_clock;
+using testing::eventually;
+using testing::free_port;
+using testing::LocalServer;
 
 const std::string kSupport = PLAZO_TEST_SUPPORT_DIR;
 const std::string kPython = PLAZO_PYTHON;
 constexpr auto kStartupDeadline = seconds{15};
 constexpr auto kOutcomeDeadline = seconds{20};
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool accepts_connections(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// Polls `ready` until it holds or the deadline passes, checking every 10 ms.
-template <typename Predicate>
-bool wait_until(Predicate ready, Steady::duration deadline) {
-  const auto until = Steady::now() + deadline;
-  while (!ready()) {
-    if (Steady::now() >= until) return false;
-    ::poll(nullptr, 0, 10);
-  }
-  return true;
-}
-
-/// A Python server on a free port, listening once constructed.
-class Server {
- public:
-  Server(std::vector<std::string> argv, int port) : port_(port), child_(std::move(argv)) {
-    ready_ = child_.started() &&
-             wait_until([&] { return accepts_connections(port_); }, kStartupDeadline);
-  }
-  bool ready() const { return ready_; }
-  int port() const { return port_; }
-  std::string diagnostics() const { return child_.err(); }
-
- private:
-  int port_;
-  testing::Child child_;
-  bool ready_ = false;
-};
 
 /// The HTTP receiver, recording requests as JSON lines.
 class Receiver {
@@ -95,7 +47,7 @@ class Receiver {
                                      "--port", std::to_string(port_),
                                      "--log",  dir_.file("requests.jsonl")};
     argv.insert(argv.end(), options.begin(), options.end());
-    server_ = std::make_unique<Server>(argv, port_);
+    server_ = std::make_unique<LocalServer>(argv, port_);
   }
   bool ready() const { return server_->ready(); }
   std::string url(const std::string& path = "/hook") const {
@@ -113,7 +65,7 @@ class Receiver {
  private:
   testing::TempDir dir_;
   int port_;
-  std::unique_ptr<Server> server_;
+  std::unique_ptr<LocalServer> server_;
 };
 
 /// Collects outcomes from the transport's thread.
@@ -332,7 +284,7 @@ TEST(CurlWebhook, ShutdownCancelsTransfersInFlightAndQueued) {
   Outcomes outcomes;
   for (int i = 0; i < 3; ++i)
     transport->submit(post(receiver.url(), "{}", 60), outcomes.callback());
-  ASSERT_TRUE(wait_until([&] { return receiver.requests().size() == 2; }, seconds{10}));
+  ASSERT_TRUE(eventually([&] { return receiver.requests().size() == 2; }, seconds{10}));
   const auto started = Steady::now();
   transport->shutdown();
   EXPECT_LT(Steady::now() - started, seconds{3});
@@ -359,7 +311,7 @@ TEST(CurlWebhook, ShutdownLetsQuickTransfersFinish) {
   auto transport = make_transport(options);
   Outcomes outcomes;
   transport->submit(post(receiver.url()), outcomes.callback());
-  ASSERT_TRUE(wait_until([&] { return receiver.requests().size() == 1; }, seconds{10}));
+  ASSERT_TRUE(eventually([&] { return receiver.requests().size() == 1; }, seconds{10}));
   transport->shutdown();
   const auto got = outcomes.wait(1);
   ASSERT_EQ(got.size(), 1u);
@@ -390,7 +342,7 @@ class Mailbox {
  private:
   testing::TempDir dir_;
   int port_;
-  Server server_;
+  LocalServer server_;
 };
 
 /// tests/support/smtp_sink.py.
@@ -401,7 +353,7 @@ class Sink {
                                      "--port", std::to_string(port_),
                                      "--dir",  dir_.file("mail")};
     argv.insert(argv.end(), options.begin(), options.end());
-    server_ = std::make_unique<Server>(argv, port_);
+    server_ = std::make_unique<LocalServer>(argv, port_);
   }
   bool ready() const { return server_->ready(); }
   std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
@@ -423,7 +375,7 @@ class Sink {
  private:
   testing::TempDir dir_;
   int port_;
-  std::unique_ptr<Server> server_;
+  std::unique_ptr<LocalServer> server_;
 };
 
 // Python's email package reads the message as a mail client would.
@@ -482,7 +434,7 @@ TEST(CurlEmail, DeliversAProperMimeMessage) {
   ASSERT_EQ(outcome.status, DeliveryStatus::kSent) << outcome.error;
   EXPECT_EQ(outcome.code, 250);
 
-  ASSERT_TRUE(wait_until([&] { return mailbox.messages().size() == 1; }, seconds{10}));
+  ASSERT_TRUE(eventually([&] { return mailbox.messages().size() == 1; }, seconds{10}));
   const json mail = decode_email(mailbox.messages()[0]);
   ASSERT_FALSE(mail.is_discarded());
   const json& headers = mail["headers"];
@@ -565,7 +517,7 @@ TEST(CurlEmail, LogsInWithThePasswordReadFromItsFile) {
   job.smtp.password_file = sink.dir().write("password", "p4ss w0rd\n");
   const auto outcome = deliver_one(*transport, job);
   ASSERT_EQ(outcome.status, DeliveryStatus::kSent) << outcome.error;
-  ASSERT_TRUE(wait_until([&] { return sink.count() == 1; }, seconds{10}));
+  ASSERT_TRUE(eventually([&] { return sink.count() == 1; }, seconds{10}));
   EXPECT_EQ(sink.meta(1)["login"], "plazo");
   EXPECT_EQ(sink.meta(1)["mail_from"], "paac@example.org");
 
@@ -606,7 +558,7 @@ TEST(CurlEmail, ReusesTheConnectionForLaterMessages) {
     const auto outcome = deliver_one(*transport, email_job(sink.url(), {"general@example.org"}));
     ASSERT_EQ(outcome.status, DeliveryStatus::kSent) << outcome.error;
   }
-  ASSERT_TRUE(wait_until([&] { return sink.count() == 3; }, seconds{10}));
+  ASSERT_TRUE(eventually([&] { return sink.count() == 3; }, seconds{10}));
   EXPECT_EQ(sink.meta(1)["peer_port"], sink.meta(2)["peer_port"]);
   EXPECT_EQ(sink.meta(2)["peer_port"], sink.meta(3)["peer_port"]);
 }
