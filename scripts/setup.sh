@@ -16,6 +16,10 @@ if [[ "${1:-}" == "--test" ]]; then
   # Sanitizer runtime for clang-built fuzzers and systemd-analyze for unit lint.
   packages+=(systemd)
 fi
+if [[ "${1:-}" == "--bench" ]]; then
+  # Load generators for bench/healthz_bench.sh and start-up timings.
+  packages+=(wrk hyperfine)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
