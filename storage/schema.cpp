@@ -136,6 +136,46 @@ CREATE TABLE scheduler_state (
 
 PRAGMA user_version = 2;
 )sql"},
+    // The distinct deadlines of open activities, kept by triggers: the
+    // next wake-up reads a few hundred rows here instead of walking the
+    // index over every open activity (1,000,000 in the benchmark).
+    {3, R"sql(
+CREATE TABLE open_deadlines (
+  deadline   TEXT PRIMARY KEY,
+  open_count INTEGER NOT NULL CHECK (open_count >= 0)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO open_deadlines (deadline, open_count)
+  SELECT deadline, count(*) FROM activities
+  WHERE done = 0 AND deadline IS NOT NULL GROUP BY deadline;
+
+CREATE TRIGGER open_deadlines_insert AFTER INSERT ON activities
+WHEN NEW.done = 0 AND NEW.deadline IS NOT NULL
+BEGIN
+  INSERT INTO open_deadlines (deadline, open_count) VALUES (NEW.deadline, 1)
+    ON CONFLICT (deadline) DO UPDATE SET open_count = open_count + 1;
+END;
+
+CREATE TRIGGER open_deadlines_delete AFTER DELETE ON activities
+WHEN OLD.done = 0 AND OLD.deadline IS NOT NULL
+BEGIN
+  UPDATE open_deadlines SET open_count = open_count - 1 WHERE deadline = OLD.deadline;
+  DELETE FROM open_deadlines WHERE deadline = OLD.deadline AND open_count = 0;
+END;
+
+CREATE TRIGGER open_deadlines_update AFTER UPDATE OF done, deadline ON activities
+WHEN OLD.done IS NOT NEW.done OR OLD.deadline IS NOT NEW.deadline
+BEGIN
+  UPDATE open_deadlines SET open_count = open_count - 1
+    WHERE OLD.done = 0 AND deadline = OLD.deadline;
+  DELETE FROM open_deadlines WHERE deadline = OLD.deadline AND open_count = 0;
+  INSERT INTO open_deadlines (deadline, open_count)
+    SELECT NEW.deadline, 1 WHERE NEW.done = 0 AND NEW.deadline IS NOT NULL
+    ON CONFLICT (deadline) DO UPDATE SET open_count = open_count + 1;
+END;
+
+PRAGMA user_version = 3;
+)sql"},
 };
 
 }  // namespace

@@ -47,17 +47,18 @@ Status run(Database& db, const char* sql, auto... values) {
 
 const std::set<std::string> kV1Tables = {"units", "plans", "activities", "activity_units",
                                          "progress"};
-const std::set<std::string> kV2Tables = {"units",    "plans",  "activities",   "activity_units",
-                                         "progress", "outbox", "delivery_log", "scheduler_state"};
+const std::set<std::string> kLatestTables = {
+    "units",  "plans",        "activities",      "activity_units", "progress",
+    "outbox", "delivery_log", "scheduler_state", "open_deadlines"};
 
 TEST(Schema, NewDatabaseGetsEveryTableAtTheLatestVersion) {
   auto db = Database::open(":memory:");
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*schema_version(*db), 0);
   ASSERT_TRUE(migrate(*db).ok());
-  EXPECT_EQ(latest_schema_version(), 2);
-  EXPECT_EQ(*schema_version(*db), 2);
-  EXPECT_EQ(table_names(*db), kV2Tables);
+  EXPECT_EQ(latest_schema_version(), 3);
+  EXPECT_EQ(*schema_version(*db), 3);
+  EXPECT_EQ(table_names(*db), kLatestTables);
   EXPECT_FALSE(db->in_transaction());
 }
 
@@ -117,7 +118,7 @@ TEST(Schema, VersionOneDataSurvivesTheMigrationToTheLatest) {
   auto store = SqliteStore::open(path);
   ASSERT_TRUE(store.ok()) << store.error().message;
   EXPECT_EQ(*schema_version((*store)->database()), latest_schema_version());
-  EXPECT_EQ(table_names((*store)->database()), kV2Tables);
+  EXPECT_EQ(table_names((*store)->database()), kLatestTables);
 
   auto units = (*store)->units();
   ASSERT_TRUE(units.ok());
@@ -141,6 +142,13 @@ TEST(Schema, VersionOneDataSurvivesTheMigrationToTheLatest) {
   ASSERT_TRUE(a.progress.has_value());
   EXPECT_EQ(a.progress->percent, 66);
   EXPECT_EQ(a.progress->note, "26 asesorías");
+
+  // Step 3 summarised the open deadline that was already there.
+  auto deadlines = (*store)->open_deadlines();
+  ASSERT_TRUE(deadlines.ok()) << deadlines.error().message;
+  ASSERT_EQ(deadlines->size(), 1u);
+  EXPECT_EQ((*deadlines)[0].deadline, parse_iso_date("2023-12-29"));
+  EXPECT_EQ((*deadlines)[0].count, 1);
 
   // The v2 tables work on the migrated file.
   Message message;
@@ -179,16 +187,16 @@ TEST(Schema, DatabaseFromANewerPlazoIsRefusedAndLeftAlone) {
   {
     Database db = open_file(path);
     ASSERT_TRUE(migrate(db).ok());
-    ASSERT_TRUE(db.exec("PRAGMA user_version = 3").ok());
+    ASSERT_TRUE(db.exec("PRAGMA user_version = 4").ok());
   }
   auto store = SqliteStore::open(path);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().message,
             "The database " + path +
-                " was written by a newer version of plazo (schema version 3; this plazo knows "
-                "up to 2): upgrade plazo or use another database.");
+                " was written by a newer version of plazo (schema version 4; this plazo knows "
+                "up to 3): upgrade plazo or use another database.");
   Database db = open_file(path);
-  EXPECT_EQ(*schema_version(db), 3);
+  EXPECT_EQ(*schema_version(db), 4);
 }
 
 TEST(Schema, NoDowngrades) {
@@ -198,10 +206,10 @@ TEST(Schema, NoDowngrades) {
   auto status = migrate(*db, 1);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().message,
-            "The database :memory: is at schema version 2, above the requested 1; migrations "
+            "The database :memory: is at schema version 3, above the requested 1; migrations "
             "only go forward.");
   EXPECT_FALSE(db->in_transaction());
-  EXPECT_EQ(*schema_version(*db), 2);
+  EXPECT_EQ(*schema_version(*db), 3);
 }
 
 TEST(Schema, FailedStepLeavesTheDatabaseAtItsVersion) {
