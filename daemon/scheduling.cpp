@@ -68,6 +68,7 @@ Result<PassSummary> run_pass(const Scheduler& scheduler, Store& store, Instant n
   auto enqueued = store.enqueue(fresh, *last && **last > now ? **last : now);
   if (!enqueued) return enqueued.error();
   summary.enqueued = *enqueued;
+  summary.offered = std::move(fresh);
 
   for (Date day : summary.skipped) {
     spdlog::warn("skipped the reminders of {}: more than the misfire grace ago, or coalesced into {}",

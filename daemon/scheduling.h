@@ -37,6 +37,10 @@ struct PassSummary {
   std::optional<Date> day;     ///< the day whose messages were due, if any
   int due = 0;                 ///< messages the scheduler produced
   int enqueued = 0;            ///< new in the outbox (others were there already)
+  /// What was offered to the outbox: every due message but digests a unit
+  /// had already received that day. All of them are new when `enqueued`
+  /// equals their number.
+  std::vector<Message> offered;
   std::vector<Date> skipped;   ///< business days missed beyond misfire_grace / coalesced
 };
 

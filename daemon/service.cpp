@@ -175,20 +175,21 @@ void Service::Impl::on_pass(const PassSummary& summary, Instant now) {
                    ? std::string()
                    : ", " + std::to_string(summary.skipped.size()) + " days skipped");
   if (summary.enqueued > 0) {
-    // The pass's new rows are the newest ones: read them back for their
-    // kinds (metrics by kind) without widening the pass's interface.
-    auto fresh = parts.store.outbox(std::nullopt, summary.enqueued);
-    if (!fresh) {
-      database_failed(fresh.error());
-    } else {
-      std::vector<Message> messages;
-      messages.reserve(fresh->size());
-      for (auto& entry : *fresh) {
-        parts.kinds.remember(entry.message);
-        messages.push_back(std::move(entry.message));
+    // Metrics by kind need the new messages. Usually every offered one is
+    // new; when some were there already (another process enqueued them),
+    // the new rows are the newest ones: read them back.
+    const std::vector<Message>* fresh = &summary.offered;
+    std::vector<Message> read_back;
+    if (summary.enqueued != static_cast<int>(summary.offered.size())) {
+      fresh = &read_back;
+      if (auto entries = parts.store.outbox(std::nullopt, summary.enqueued); entries) {
+        for (auto& entry : *entries) read_back.push_back(std::move(entry.message));
+      } else {
+        database_failed(entries.error());
       }
-      parts.metrics.count_due(messages);
     }
+    for (const auto& message : *fresh) parts.kinds.remember(message);
+    parts.metrics.count_due(*fresh);
   }
   snapshot.last_pass = now;
   snapshot.next_wakeup = planner->next_pass();

@@ -1,6 +1,7 @@
 #include "domain/dates.h"
 
 #include <charconv>
+#include <cstdio>
 
 namespace plazo {
 namespace {
@@ -45,7 +46,15 @@ std::optional<Date> parse_dmy_date(std::string_view text) {
   return make_date(static_cast<int>(y), m, d);
 }
 
-std::string format_iso_date(Date day) { return date::format("%F", day); }
+std::string format_iso_date(Date day) {
+  // date::format goes through an ostringstream and a locale: far slower,
+  // and this runs several times for every message and activity row.
+  const date::year_month_day ymd{day};
+  char text[16];
+  const int n = std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                              static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return std::string(text, static_cast<size_t>(n));
+}
 
 int year_of(Date day) { return static_cast<int>(date::year_month_day{day}.year()); }
 

@@ -188,7 +188,8 @@ Result<Delivery::Impl::Route> Delivery::Impl::route(const OutboxEntry& entry, In
     if (unit->second.emails.empty()) {
       return Error{"unit \"" + message.unit_id + "\" has no email addresses"};
     }
-    RenderedMessage rendered = setup->renderer.render(message, unit->second, setup->all_units);
+    RenderedMessage rendered =
+      setup->renderer.render(message, unit->second, setup->all_units, /*with_html=*/false);
     EmailJob job{build_email(rendered, message, unit->second, setup->email, now), setup->email};
     return Route{std::move(job), setup->email_destination, join(unit->second.emails, ", ")};
   }
@@ -204,7 +205,9 @@ Result<Delivery::Impl::Route> Delivery::Impl::route(const OutboxEntry& entry, In
   }
   auto secret = setup->secrets.find(message.target);
   const std::string destination = destination_of(webhook->second.url).value_or(webhook->second.url);
-  RenderedMessage rendered = setup->renderer.render(message, unit->second, setup->all_units);
+  // Webhook bodies carry the subject, the text and the sections, no HTML.
+  RenderedMessage rendered =
+      setup->renderer.render(message, unit->second, setup->all_units, /*with_html=*/false);
   HttpRequest request =
       build_webhook(rendered, message, unit->second, webhook->second,
                     secret != setup->secrets.end() ? secret->second : "", now, setup->zone);
@@ -225,9 +228,13 @@ Result<int> Delivery::Impl::pump() {
   if (auto flushed = flush(); !flushed) return flushed.error();
   const Instant now = clock.now();
   int started = 0;
+  // Refill in batches: a claim is a transaction and a query, so claiming
+  // one entry each time one outcome comes back would cost a claim per
+  // message. Wait until a quarter of the slots are free (or none is busy).
+  const int refill = std::max(1, setup->policy.concurrency / 4);
   for (;;) {
     const int budget = setup->policy.concurrency - static_cast<int>(in_flight.size());
-    if (budget <= 0) break;
+    if (budget <= 0 || (budget < refill && !in_flight.empty())) break;
     // Entries stored with a blocked destination are passed over in the
     // query; those not tried yet (no destination stored) are claimed and
     // deferred below, which stores it, so the loop ends.

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <kainjow/mustache.hpp>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <utility>
 
@@ -184,10 +185,10 @@ mustache::data item_data(const MessageItem& item, const Wording& wording) {
   return mustache::data{object};
 }
 
-std::string render_template(const std::string& source, const mustache::data& data) {
-  mustache::mustache tmpl{source};
-  // Sources were parsed once at load time; a failure here cannot happen, but
-  // an empty part is a better answer than half a message.
+std::string render_template(mustache::mustache& tmpl, const mustache::data& data) {
+  // Parsed and checked at load time; a failure while rendering (none is
+  // known for these templates) gives an empty part rather than half a
+  // message.
   if (!tmpl.is_valid()) return {};
   std::string out = tmpl.render(data);
   return tmpl.is_valid() ? out : std::string{};
@@ -259,11 +260,23 @@ std::string_view section_heading(ItemKind kind) {
   return "";
 }
 
+// The three templates parsed once (parsing was most of a render's cost).
+struct CompiledTemplates {
+  CompiledTemplates(const std::string& subject_source, const std::string& text_source,
+                    const std::string& html_source)
+      : subject(subject_source), text(text_source), html(html_source) {}
+  std::mutex mutex;
+  mustache::mustache subject;
+  mustache::mustache text;
+  mustache::mustache html;
+};
+
 Renderer::Renderer(std::string subject, std::string text, std::string html, bool business_days)
     : subject_(std::move(subject)),
       text_(std::move(text)),
       html_(std::move(html)),
-      business_days_(business_days) {}
+      business_days_(business_days),
+      compiled_(std::make_shared<CompiledTemplates>(subject_, text_, html_)) {}
 
 Result<Renderer> Renderer::load(const Config& config) {
   constexpr std::array<TemplatePart, 3> kParts = {TemplatePart::kSubject, TemplatePart::kText,
@@ -289,14 +302,20 @@ Result<Renderer> Renderer::load(const Config& config) {
     sources[i] = std::move(contents.value());
     origins[i] = path.string();
   }
-  for (size_t i = 0; i < kParts.size(); ++i) {
-    const mustache::mustache tmpl{sources[i]};
+  return compile({std::move(sources[0]), std::move(origins[0])},
+                 {std::move(sources[1]), std::move(origins[1])},
+                 {std::move(sources[2]), std::move(origins[2])}, config.reminders.business_days);
+}
+
+Result<Renderer> Renderer::compile(Source subject, Source text, Source html, bool business_days) {
+  for (const Source* source : {&subject, &text, &html}) {
+    const mustache::mustache tmpl{source->text};
     if (!tmpl.is_valid()) {
-      return Error{"template " + origins[i] + " does not parse: " + tmpl.error_message()};
+      return Error{"template " + source->origin + " does not parse: " + tmpl.error_message()};
     }
   }
-  return Renderer(std::move(sources[0]), std::move(sources[1]), std::move(sources[2]),
-                  config.reminders.business_days);
+  return Renderer(std::move(subject.text), std::move(text.text), std::move(html.text),
+                  business_days);
 }
 
 const std::string& Renderer::source(TemplatePart part) const {
@@ -312,7 +331,7 @@ const std::string& Renderer::source(TemplatePart part) const {
 }
 
 RenderedMessage Renderer::render(const Message& message, const Unit& unit,
-                                 const std::vector<Unit>& all_units) const {
+                                 const std::vector<Unit>& all_units, bool with_html) const {
   const Wording wording{business_days_, &all_units};
   RenderedMessage rendered;
 
@@ -396,10 +415,13 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
   put(top, "summary", join(summary, ", "));
 
   mustache::data data{top};
-  rendered.subject = one_line(render_template(subject_, data));
+  // kainjow's render() is not const (it may record an error): one render at
+  // a time per Renderer and its copies.
+  std::lock_guard lock(compiled_->mutex);
+  rendered.subject = one_line(render_template(compiled_->subject, data));
   data.set("subject", mustache::data{rendered.subject});
-  rendered.text = render_template(text_, data);
-  rendered.html = render_template(html_, data);
+  rendered.text = render_template(compiled_->text, data);
+  if (with_html) rendered.html = render_template(compiled_->html, data);
   return rendered;
 }
 

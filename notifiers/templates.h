@@ -38,6 +38,7 @@
 ///
 /// notifiers/templates/README.md says the same for admins.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,8 +86,11 @@ std::string_view template_file_name(TemplatePart part);
 /// The built-in (Spanish) template, as compiled in from notifiers/templates/.
 std::string_view builtin_template(TemplatePart part);
 
+struct CompiledTemplates;
+
 /// Renders messages with the built-in templates or the admin's overrides.
-/// Immutable once loaded: render() may be called from any thread at once.
+/// Immutable once loaded: render() may be called from any thread at once
+/// (copies share the templates, parsed once at load()).
 class Renderer {
  public:
   /// Reads the overrides from `config.templates.dir` (each of
@@ -97,14 +101,26 @@ class Renderer {
   /// `config.reminders.business_days` decides the "días hábiles" wording.
   static Result<Renderer> load(const Config& config);
 
+  /// A template's text and what messages call it ("built-in
+  /// text.mustache", or the file's path).
+  struct Source {
+    std::string text;
+    std::string origin;
+  };
+  /// Parses templates already in memory, as load() does once it has read
+  /// them: an Error naming the origin of the first one that does not parse.
+  /// `business_days` as in load().
+  static Result<Renderer> compile(Source subject, Source text, Source html, bool business_days);
+
   /// Renders `message` for `unit` (its recipient). `all_units` names the
   /// units that escalation items refer to by id (an unknown id is shown as
   /// is). Items are grouped into sections in the contract order (today,
   /// upcoming, overdue, escalation, report_due, publish_due) and sorted by
   /// deadline and activity number within each. Never fails: a missing
-  /// variable renders empty.
+  /// variable renders empty. Without `with_html` (webhooks carry no HTML)
+  /// `html` is left empty.
   RenderedMessage render(const Message& message, const Unit& unit,
-                         const std::vector<Unit>& all_units) const;
+                         const std::vector<Unit>& all_units, bool with_html = true) const;
 
   /// The template source in use for `part` (override or built-in).
   const std::string& source(TemplatePart part) const;
@@ -116,6 +132,7 @@ class Renderer {
   std::string text_;
   std::string html_;
   bool business_days_ = true;
+  std::shared_ptr<CompiledTemplates> compiled_;
 };
 
 // -- Spanish wording, shared by the renderer and the chat presets -----------

@@ -17,8 +17,9 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(systemd)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
-  # Load generators for bench/healthz_bench.sh and start-up timings.
-  packages+=(wrk hyperfine)
+  # Load generators for bench/healthz_bench.sh and start-up timings; the
+  # shared sink's fast event loop; the peers of ../shared/bench/.
+  packages+=(wrk hyperfine python3-uvloop prometheus-alertmanager python3-apscheduler python3-sqlalchemy)
 fi
 
 missing=()

@@ -700,8 +700,13 @@ Result<int> SqliteStore::enqueue(const std::vector<Message>& messages,
   const int64_t now = now_seconds();
   int added = 0;
   for (const auto& original : messages) {
-    Message message = original;
-    if (message.key.empty()) message.key = idempotency_key(message);
+    // The scheduler sets every key; a copy only for a message without one.
+    std::optional<Message> keyed;
+    if (original.key.empty()) {
+      keyed = original;
+      keyed->key = idempotency_key(original);
+    }
+    const Message& message = keyed ? *keyed : original;
     insert->reset();
     Status status = insert->bind_all(message.key, message.unit_id, to_string(message.channel),
                                      format_iso_date(message.day), seconds_of(message.at),

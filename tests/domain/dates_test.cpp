@@ -29,3 +29,20 @@ TEST(Dates, WeekdaysAreIso) {
 
 }  // namespace
 }  // namespace plazo
+
+namespace plazo {
+namespace {
+
+// The hand-written formatter agrees with the date library on every day of
+// two centuries (leap days, month ends, years with fewer than four digits).
+TEST(Dates, IsoFormatMatchesTheDateLibraryEveryDay) {
+  for (Date day = date::sys_days{date::year{1900} / 1 / 1};
+       day < date::sys_days{date::year{2101} / 1 / 1}; day += date::days{1}) {
+    ASSERT_EQ(format_iso_date(day), date::format("%F", day));
+  }
+  const Date early = date::sys_days{date::year{999} / 12 / 31};
+  EXPECT_EQ(format_iso_date(early), "0999-12-31");
+}
+
+}  // namespace
+}  // namespace plazo
