@@ -5,7 +5,7 @@
 #   share/plazo/examples/*.toml            the example configs
 #   share/plazo/templates/*.mustache       the built-in templates, to copy and override
 #   share/doc/plazo/                       README, webhook payloads
-#   /etc/plazo/plazo.toml                  the documented example, never overwritten
+#   /etc/plazo/plazo.toml                  the minimal example, never overwritten
 #
 # The config goes to /etc/plazo for system prefixes (/usr, /usr/local: where
 # `plazo` looks by default) and to PREFIX/etc/plazo for any other prefix, so a
@@ -23,7 +23,11 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/notifiers/WE
 # Both paths are worked out at install time: CPack installs with its own
 # prefix (/usr), not the one this build was configured with.
 set(PLAZO_UNIT_SOURCE ${PROJECT_SOURCE_DIR}/systemd/plazo.service)
-set(PLAZO_CONFIG_SOURCE ${PROJECT_SOURCE_DIR}/config/examples/itagui-2023.toml)
+# The minimal example: its relay is 127.0.0.1 and it has no webhooks and no
+# cycles, so an enabled service sends nothing anywhere until the admin has
+# written the real config and imported a plan. (The Itagüí example names
+# webhooks at example.org; it stays under share/plazo/examples.)
+set(PLAZO_CONFIG_SOURCE ${PROJECT_SOURCE_DIR}/config/examples/minimal.toml)
 string(CONFIGURE [[
   if(CMAKE_INSTALL_PREFIX STREQUAL "/usr" OR CMAKE_INSTALL_PREFIX STREQUAL "/usr/local")
     set(plazo_etc "/etc/plazo")

@@ -53,6 +53,13 @@ grep -qx /etc/plazo/plazo.toml "$work/control/conffiles" || { echo "plazo.toml i
 dpkg-deb -x "$deb" "$work/root"
 grep -qx 'ExecStart=/usr/bin/plazo run --config /etc/plazo/plazo.toml' \
   "$work/root/usr/lib/systemd/system/plazo.service" || { echo "unit ExecStart is wrong"; fail=1; }
+# The service is enabled on install: the config it starts with must send
+# nothing off this machine (a relay on 127.0.0.1, no webhooks, no cycles).
+shipped=$work/root/etc/plazo/plazo.toml
+if grep -Eq '^\s*\[(webhooks\.|\[cycles)' "$shipped" ||
+   grep -E '^\s*url\s*=' "$shipped" | grep -vq '"smtp://127\.0\.0\.1:'; then
+  echo "/etc/plazo/plazo.toml names a destination off this machine"; fail=1
+fi
 
 ((fail == 0)) && echo "package contents, dependencies and maintainer scripts are as expected"
 exit "$fail"
