@@ -40,7 +40,7 @@ Exit codes:
   1   the command ran and reports a failure (e.g. a test message not delivered)
   64  bad command line
   65  input file unusable (import)
-  69  command not available
+  69  not available now (e.g. another plazo run delivers from the database)
   70  internal error
   74  database or file I/O error
   78  configuration error

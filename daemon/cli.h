@@ -18,7 +18,7 @@ enum ExitCode : int {
   kExitFailure = 1,       ///< the command ran and reports a failure (e.g. send-test)
   kExitUsage = 64,        ///< bad command line
   kExitDataError = 65,    ///< input file unusable (import)
-  kExitUnavailable = 69,  ///< command not available yet / service unreachable
+  kExitUnavailable = 69,  ///< not available now (database held by another run, port taken)
   kExitSoftware = 70,     ///< internal error (a bug)
   kExitIoError = 74,      ///< database or file I/O failed
   kExitConfig = 78,       ///< configuration error

@@ -9,6 +9,7 @@
 #include "daemon/asio.h"
 #include "daemon/cli.h"
 #include "daemon/command_support.h"
+#include "daemon/instance_lock.h"
 #include "daemon/metrics.h"
 #include "daemon/scheduling.h"
 #include "daemon/service.h"
@@ -54,6 +55,13 @@ int cmd_run(const CommandContext& ctx) {
   int exit_code = kExitOk;
   auto app = open_app(ctx, exit_code);
   if (!app) return exit_code;
+  // Before anything takes back leases: only one process delivers from a
+  // database (see instance_lock.h).
+  auto lock = InstanceLock::acquire(ctx.database.value_or(app->config.daemon.database));
+  if (!lock) {
+    ctx.err << "plazo: " << lock.error().message << "\n";
+    return kExitUnavailable;
+  }
   auto zone = TimeZone::locate(app->config.daemon.timezone);
   if (!zone) {
     ctx.err << "plazo: " << zone.error().message << "\n";

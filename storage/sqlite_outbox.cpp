@@ -224,7 +224,10 @@ Result<int> SqliteStore::take_back_leases() {
   if (status) status = log->run();
   if (!status) return with_context(context, status.error());
   auto release = db_.prepare(
-      "UPDATE outbox SET status = 'pending', next_attempt_at = ?1, lease_until = NULL, "
+      // next_attempt_at is left as it was when claimed, at or before the
+      // claim: due at once for the next run, whatever clock that run keeps
+      // (run --now runs on a clock of its own; this store's is the wall).
+      "UPDATE outbox SET status = 'pending', lease_until = NULL, "
       "updated_at = ?1 WHERE status = 'in_flight'");
   if (!release) return with_context(context, release.error());
   status = release->bind(1, now);

@@ -9,6 +9,7 @@ answers as told:
   --retry-after VALUE   add a Retry-After header with VALUE
   --fail-first N        answer 503 to the first N requests, then --status
   --hang                never answer (the client must time out)
+  --delay SECONDS       wait this long before answering (a slow receiver)
   --close               send the status line and part of a body, then close
   --location URL        add a Location header (for 3xx tests)
   --secret S            also record "signature_ok": X-Plazo-Signature checked
@@ -32,6 +33,7 @@ def main():
     parser.add_argument("--retry-after")
     parser.add_argument("--fail-first", type=int, default=0)
     parser.add_argument("--hang", action="store_true")
+    parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--close", action="store_true")
     parser.add_argument("--location")
     parser.add_argument("--secret")
@@ -72,6 +74,8 @@ def main():
             if args.hang:
                 while True:
                     time.sleep(3600)
+            if args.delay > 0:
+                time.sleep(args.delay)  # the receiver's own slowness, not the test's
             if args.close:
                 self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial")
                 self.wfile.flush()
