@@ -9,6 +9,7 @@
 #include "daemon/command_support.h"
 #include "daemon/scheduling.h"
 #include "domain/clock.h"
+#include "notifiers/templates.h"
 
 namespace plazo {
 namespace {
@@ -56,13 +57,25 @@ int cmd_preview(const CommandContext& ctx) {
     ctx.err << "plazo: --format must be table or json, not \"" << format << "\"\n";
     return kExitUsage;
   }
-  if (ctx.line.has("--render")) {
-    ctx.err << "plazo: preview --render is not implemented yet\n";
-    return kExitUnavailable;
-  }
   int exit_code = kExitOk;
   auto app = open_app(ctx, exit_code);
   if (!app) return exit_code;
+  // --render: the subject and plain-text body each message would carry,
+  // from the same templates (built-in or the admin's) delivery uses.
+  std::optional<Renderer> renderer;
+  if (ctx.line.has("--render")) {
+    auto loaded = Renderer::load(app->config);
+    if (!loaded) {
+      ctx.err << "plazo: " << loaded.error().message << "\n";
+      return kExitConfig;
+    }
+    renderer.emplace(std::move(loaded).value());
+  }
+  auto render = [&](const Message& message) -> std::optional<RenderedMessage> {
+    const Unit* recipient = app->config.find_unit(message.unit_id);
+    if (!renderer || recipient == nullptr) return std::nullopt;
+    return renderer->render(message, *recipient, app->config.units, /*with_html=*/false);
+  };
   auto scheduler = make_scheduler(app->config);
   if (!scheduler) {
     ctx.err << "plazo: " << scheduler.error().message << "\n";
@@ -108,8 +121,28 @@ int cmd_preview(const CommandContext& ctx) {
 
   if (format == "json") {
     nlohmann::ordered_json array = nlohmann::ordered_json::array();
-    for (const auto& message : messages) array.push_back(message_json(message, app->config, zone));
+    for (const auto& message : messages) {
+      auto element = message_json(message, app->config, zone);
+      if (auto rendered = render(message)) {
+        element["subject"] = rendered->subject;
+        element["text"] = rendered->text;
+      }
+      array.push_back(std::move(element));
+    }
     ctx.out << array.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else if (renderer) {
+    for (const auto& message : messages) {
+      const auto rendered = render(message);
+      std::string route(to_string(message.channel));
+      if (!message.target.empty()) route += ":" + message.target;
+      ctx.out << "=== " << zone.format_rfc3339(message.at).substr(0, 16) << "  "
+              << message.unit_id << "  " << route << "\n";
+      if (!rendered) continue;
+      ctx.out << "Asunto: " << rendered->subject << "\n\n" << rendered->text;
+      if (!rendered->text.ends_with('\n')) ctx.out << "\n";
+      ctx.out << "\n";
+    }
+    ctx.out << messages.size() << (messages.size() == 1 ? " message\n" : " messages\n");
   } else {
     print_table(ctx.out, messages, zone);
   }

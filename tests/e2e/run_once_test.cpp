@@ -79,3 +79,37 @@ TEST_F(RunOnce, PreviewJsonFollowsTheContract) {
 
 }  // namespace
 }  // namespace plazo::testing
+
+namespace plazo::testing {
+namespace {
+
+// --render prints what each message says, from the built-in Spanish
+// templates: the subject and the plain-text body.
+TEST_F(RunOnce, PreviewRenderShowsTheSubjectAndTheText) {
+  auto table = plazo({"preview", "--from", "2023-11-23", "--to", "2023-11-23", "--unit", "general",
+                      "--render"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_TRUE(table.out.starts_with("=== 2023-11-23T08:00  general  email\nAsunto: "))
+      << table.out;
+  EXPECT_NE(table.out.find("Secretaría General"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("30 de noviembre de 2023"), std::string::npos) << table.out;
+
+  auto json = plazo({"preview", "--from", "2023-11-23", "--to", "2023-11-23", "--unit", "general",
+                     "--format", "json", "--render"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto messages = nlohmann::ordered_json::parse(json.out);
+  ASSERT_FALSE(messages.empty());
+  for (const auto& message : messages) {
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : message.items()) keys.push_back(key);
+    EXPECT_EQ(keys, (std::vector<std::string>{"at", "unit", "channel", "key", "items", "subject",
+                                              "text"}));
+    EXPECT_NE(table.out.find("Asunto: " + message["subject"].get<std::string>() + "\n\n" +
+                             message["text"].get<std::string>()),
+              std::string::npos)
+        << "the table and the JSON render the same message";
+  }
+}
+
+}  // namespace
+}  // namespace plazo::testing
