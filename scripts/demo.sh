@@ -41,7 +41,9 @@ wait_port() {  # wait_port PORT NAME: until something listens, 20 s at most
 }
 
 rm -rf "$demo"
-mkdir -p "$demo/mail"
+# A maildir whose folders exist: aiosmtpd's Mailbox does not create them in
+# a directory that is already there.
+mkdir -p "$demo/mail/tmp" "$demo/mail/new" "$demo/mail/cur"
 smtp_port=$(free_port)
 hook_port=$(free_port)
 health_port=$(free_port)
@@ -120,8 +122,9 @@ folder = sys.argv[1]
 for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
     with open(os.path.join(folder, name), "rb") as f:
         message = email.message_from_binary_file(f)
-    subject = str(email.header.make_header(email.header.decode_header(message["Subject"] or "")))
-    print(f"  to {message['To'][:60]:<60}  {subject[:70]}")
+    decode = lambda value: str(email.header.make_header(email.header.decode_header(value or "")))
+    to = " ".join(decode(message["To"]).split())
+    print(f"  to {to[:60]:<60}  {decode(message['Subject'])[:70]}")
 PY
 echo "webhooks: $hooks requests recorded in $demo/webhooks.jsonl"
 "$python" - "$demo/webhooks.jsonl" <<'PY'
