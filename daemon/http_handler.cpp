@@ -213,6 +213,14 @@ std::string metrics_text(const HealthSnapshot& s) {
              "1 when the last config load or reload was applied, 0 when it was rejected.");
   out.sample("plazo_config_reload_success", "",
              int64_t{!s.last_reload || s.last_reload->ok ? 1 : 0});
+  out.family("plazo_config_reloads_total", "counter",
+             "Config reloads (SIGHUP) since start, applied or rejected.");
+  out.sample("plazo_config_reloads_total", "result=\"applied\"", s.reloads_applied);
+  out.sample("plazo_config_reloads_total", "result=\"rejected\"", s.reloads_rejected);
+  out.family("plazo_scheduler_days_skipped_total", "counter",
+             "Days whose reminders were not sent because plazo was down longer than "
+             "misfire_grace (or they were coalesced into a later day), since start.");
+  out.sample("plazo_scheduler_days_skipped_total", "", s.days_skipped);
   out.family("plazo_config_last_reload_timestamp_seconds", "gauge",
              "Unix time of the last config load or reload attempt.");
   out.sample("plazo_config_last_reload_timestamp_seconds", "",

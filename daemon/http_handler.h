@@ -51,6 +51,9 @@ struct HealthSnapshot {
   std::string config_path;
   Instant config_loaded_at{};               ///< when the config in force was loaded
   std::optional<ReloadStatus> last_reload;  ///< nullopt until the first SIGHUP
+  int64_t reloads_applied = 0;              ///< SIGHUPs whose config took effect
+  int64_t reloads_rejected = 0;             ///< SIGHUPs whose config was refused
+  int64_t days_skipped = 0;  ///< missed days not sent (beyond misfire_grace, coalesced)
   std::optional<Instant> last_pass;         ///< last scheduling pass recorded
   std::optional<Instant> next_wakeup;       ///< next scheduling pass planned
   OutboxCounts outbox;

@@ -193,6 +193,7 @@ void Service::Impl::on_pass(const PassSummary& summary, Instant now) {
   }
   snapshot.last_pass = now;
   snapshot.next_wakeup = planner->next_pass();
+  snapshot.days_skipped += static_cast<int64_t>(summary.skipped.size());
   counts_dirty = true;
 }
 
@@ -367,6 +368,7 @@ void Service::Impl::reload() {
     for (const auto& error : errors) spdlog::error("reload rejected: {}", error);
     spdlog::error("the previous config stays in force");
     snapshot.last_reload = ReloadStatus{now, false, std::move(errors)};
+    ++snapshot.reloads_rejected;
     parts.notifier.notify("READY=1");
     update_status();
     return;
@@ -387,6 +389,7 @@ void Service::Impl::reload() {
     database_failed(planned.error());
   }
   snapshot.last_reload = ReloadStatus{now, true, {}};
+  ++snapshot.reloads_applied;
   snapshot.config_loaded_at = now;
   snapshot.next_wakeup = planner->next_pass();
   spdlog::info("config reloaded");

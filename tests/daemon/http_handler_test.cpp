@@ -344,10 +344,16 @@ TEST(HttpHandler, MetricsShowFailedReloadAndDatabaseDown) {
   auto s = healthy();
   s.database_ok = false;
   s.last_reload = ReloadStatus{at("2023-11-23T14:00:00"), false, {"broken"}};
+  s.reloads_applied = 3;
+  s.reloads_rejected = 1;
+  s.days_skipped = 2;
   s.outbox = {};
   s.last_pass.reset();
   auto e = parse_exposition(get("/metrics", s).body);
   EXPECT_EQ(value_of(e, "plazo_config_reload_success"), 0);
+  EXPECT_EQ(value_of(e, "plazo_config_reloads_total", {{"result", "applied"}}), 3);
+  EXPECT_EQ(value_of(e, "plazo_config_reloads_total", {{"result", "rejected"}}), 1);
+  EXPECT_EQ(value_of(e, "plazo_scheduler_days_skipped_total"), 2);
   EXPECT_EQ(value_of(e, "plazo_config_last_reload_timestamp_seconds"), 1700748000);
   EXPECT_EQ(value_of(e, "plazo_database_up"), 0);
   EXPECT_EQ(value_of(e, "plazo_outbox_oldest_pending_age_seconds"), 0);
