@@ -17,9 +17,13 @@ std::optional<AppContext> open_app(const CommandContext& ctx, int& exit_code, bo
   }
 
   LoadResult loaded = load_config(ctx.config_path);
-  for (const auto& warning : loaded.warnings) ctx.err << "warning: " << warning.to_string() << "\n";
+  for (const auto& warning : loaded.warnings) {
+    ctx.err << journal_warning_prefix() << "warning: " << warning.to_string() << "\n";
+  }
   if (!loaded.ok()) {
-    for (const auto& error : loaded.errors) ctx.err << error.to_string() << "\n";
+    for (const auto& error : loaded.errors) {
+      ctx.err << journal_error_prefix() << error.to_string() << "\n";
+    }
     if (loaded.errors.empty()) ctx.err << ctx.config_path << ": the config could not be loaded.\n";
     exit_code = kExitConfig;
     return std::nullopt;

@@ -25,7 +25,15 @@ class JournalPriorityFlag final : public spdlog::custom_flag_formatter {
   }
 };
 
+bool under_journal() {
+  const char* journal = std::getenv("JOURNAL_STREAM");
+  return journal != nullptr && *journal != '\0';
+}
+
 }  // namespace
+
+std::string_view journal_warning_prefix() { return under_journal() ? "<4>" : ""; }
+std::string_view journal_error_prefix() { return under_journal() ? "<3>" : ""; }
 
 bool is_log_level(std::string_view level) {
   return level == "trace" || level == "debug" || level == "info" || level == "warn" ||
@@ -36,8 +44,7 @@ void setup_logging(std::string_view level) {
   auto logger = spdlog::get("plazo");
   if (!logger) {
     logger = spdlog::stderr_logger_mt("plazo");
-    const char* journal = std::getenv("JOURNAL_STREAM");
-    if (journal != nullptr && *journal != '\0') {
+    if (under_journal()) {
       auto formatter = std::make_unique<spdlog::pattern_formatter>();
       formatter->add_flag<JournalPriorityFlag>('*').set_pattern("%*%v");
       logger->set_formatter(std::move(formatter));

@@ -15,5 +15,10 @@ namespace plazo {
 void setup_logging(std::string_view level);
 /// True when `level` is a level name setup_logging understands.
 bool is_log_level(std::string_view level);
+/// For the lines commands print to stderr themselves (config warnings and
+/// errors): "<4>" / "<3>" under the journal, so they keep their level
+/// there too, and "" in a terminal.
+std::string_view journal_warning_prefix();
+std::string_view journal_error_prefix();
 
 }  // namespace plazo
