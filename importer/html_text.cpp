@@ -242,6 +242,7 @@ std::string html_to_text(std::string_view html) {
 std::string clean_cell_text(std::string_view cell) {
   if (looks_like_html(cell)) return html_to_text(cell);
   const std::string_view trimmed = trim_text(cell);
+  if (trimmed.find('\r') == std::string_view::npos) return std::string(trimmed);
   std::string out;
   out.reserve(trimmed.size());
   for (size_t i = 0; i < trimmed.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "importer/activity_spool.h"
 #include "importer/cells.h"
 #include "importer/encoding.h"
 #include "importer/header.h"
@@ -107,17 +108,10 @@ struct PendingCut {
   std::string note;
 };
 
-// What finish() needs to know of a row beyond its ImportedActivity. Until
-// then the activity's component and subcomponent hold the COMPONENTE (when
-// it has no component number) and SUBCOMPONENTE cells as written, and its
-// history's dates are placeholders: day k after the epoch for the k-th cut.
-// Keeping this small matters for plans of many thousand activities.
-struct RowExtra {
-  int component = 0;                    // first part of the activity number
-  bool number_in_subcomponent = false;  // SUBCOMPONENTE repeated the number
-  bool empty = false;                   // the row held only its number
-};
-
+// Until finish() a spooled activity's component and subcomponent hold the
+// COMPONENTE (when it has no component number) and SUBCOMPONENTE cells as
+// written, and its history's dates are placeholders: day k after the epoch
+// for the k-th cut.
 Date cut_placeholder(int cut) {
   return Date{date::days{cut}};
 }
@@ -135,6 +129,18 @@ struct TextHash {
 struct FollowUpCell {
   std::string_view text;
   CellKind kind = CellKind::kEmpty;
+};
+
+// What placing components carries from one activity to the next, in file
+// order.
+struct ComponentPass {
+  bool numbered = false;  // some COMPONENTE cell gave a component number
+  int current = -1;       // the component of the previous activity
+  std::string carried_sub;
+  std::string carried_plain;
+  // The ends of component names read so far, as the warnings quote them.
+  std::map<int, std::string> tails_so_far;
+  std::map<int, bool> unnamed_warned;
 };
 
 }  // namespace
@@ -155,7 +161,7 @@ struct MatrixParser::Impl {
   void classify(std::span<const std::string> cells);
   void mark_units(int from, int to);
   bool claim_number(int line, const std::string& number);
-  void place_cells(int line, const Alignment& alignment, Activity& activity, RowExtra& extra,
+  void place_cells(int line, const Alignment& alignment, Activity& activity, SpooledRow& row,
                    PlacedRow& placed);
   void place_extra_cells(const Alignment& alignment, PlacedRow& placed);
   void describe_moves(const Alignment& alignment, const std::vector<int>& periods,
@@ -174,11 +180,13 @@ struct MatrixParser::Impl {
   void warn(int line, std::string activity, std::string message) {
     warnings.push_back({line, std::move(activity), std::move(message)});
   }
+  void keep(const SpooledRow& row);
   // The steps of finish(), once the whole file is read.
-  Result<ParsedMatrix> build();
+  Status end_input();
+  Result<MatrixSummary> build(const ActivitySink& sink);
   void warn_about_the_file();
-  void place_components();
-  void date_rows(const std::string& plan, int year);
+  void place_component(SpooledRow& row, ComponentPass& pass);
+  void date_row(ImportedActivity& imported, const std::string& plan, int year);
 
   ImportOptions options;
   UnitResolver resolver;
@@ -199,8 +207,15 @@ struct MatrixParser::Impl {
   std::optional<int> title_year;
   int title_line = 0;
 
-  std::vector<ImportedActivity> activities;
-  std::vector<RowExtra> extras;
+  // The activity rows read so far (see cut_placeholder), packed: held as
+  // ImportedActivity values they would take about three times the memory.
+  ActivitySpool spool;
+  int last_activity_line = 0;
+  std::string last_activity_number;
+  // The ends of component names broken across a page, by component, as they
+  // stand after the rows read so far. They only count if some component
+  // turns out to be numbered (see place_component).
+  std::map<int, std::string> component_tails;
   std::vector<CellInfo> infos;  // per row, reused
   std::unordered_map<std::string, int, TextHash, std::equal_to<>> first_line_of_number;
   std::map<int, std::pair<std::string, int>> component_names;  // number -> (name, line)
@@ -216,15 +231,13 @@ MatrixParser::MatrixParser(ImportOptions options)
 MatrixParser::~MatrixParser() = default;
 
 void MatrixParser::expect_bytes(uint64_t bytes) {
-  // Matrix rows take a few hundred bytes; reserving for the shortest likely
-  // rows spares the copies (and double memory) of a growing vector. Pages
-  // reserved but never used cost address space, not memory.
+  // Matrix rows take a few hundred bytes; sizing for the shortest likely
+  // rows spares rehashing a growing index. The index is small next to the
+  // rows, so overestimating costs little.
   constexpr uint64_t kShortRowBytes = 256;
   constexpr uint64_t kMaxReserved = 4'000'000;
   const auto rows = static_cast<size_t>(std::min(bytes / kShortRowBytes + 16, kMaxReserved));
-  impl_->activities.reserve(rows);
-  impl_->extras.reserve(rows);
-  impl_->first_line_of_number.reserve(std::min(rows, size_t{1} << 16));
+  impl_->first_line_of_number.reserve(rows);
 }
 
 Status MatrixParser::feed(std::string_view bytes) {
@@ -240,16 +253,36 @@ Status MatrixParser::feed(std::string_view bytes) {
 
 Result<ParsedMatrix> MatrixParser::finish() {
   Impl& s = *impl_;
-  if (s.failure) return *s.failure;
-  s.decoded.clear();
-  Status status = s.decoder.finish(s.decoded);
-  if (status) status = s.reader.add_text(s.decoded);
-  if (status) status = s.reader.finish();
-  if (!status) {
-    s.failure = status.error();
-    return *s.failure;
-  }
-  return s.build();
+  if (Status ended = s.end_input(); !ended) return ended.error();
+  ParsedMatrix matrix;
+  // Exactly as many as there will be: a growing vector would briefly hold
+  // every activity twice.
+  matrix.activities.reserve(s.spool.size());
+  auto summary = s.build([&matrix](ImportedActivity& activity) {
+    matrix.activities.push_back(std::move(activity));
+    return Status{};
+  });
+  if (!summary) return summary.error();
+  matrix.plan = std::move(summary->plan);
+  matrix.year = summary->year;
+  matrix.warnings = std::move(summary->warnings);
+  return matrix;
+}
+
+Result<MatrixSummary> MatrixParser::finish(const ActivitySink& sink) {
+  Impl& s = *impl_;
+  if (Status ended = s.end_input(); !ended) return ended.error();
+  return s.build(sink);
+}
+
+Status MatrixParser::Impl::end_input() {
+  if (failure) return *failure;
+  decoded.clear();
+  Status status = decoder.finish(decoded);
+  if (status) status = reader.add_text(decoded);
+  if (status) status = reader.finish();
+  if (!status) failure = status.error();
+  return status;
 }
 
 // ---------------------------------------------------------------------------
@@ -497,22 +530,27 @@ void MatrixParser::Impl::read_follow_ups(
   }
   for (auto& cut : cuts) {
     const auto index = static_cast<size_t>(cut.cut - 1);
-    const std::string when = index < options.cutoffs.size()
-                                 ? "the follow-up of " + format_cut(options.cutoffs[index])
-                                 : "follow-up " + std::to_string(cut.cut);
+    // Only for warnings: date::format builds a stream each time, which
+    // showed in profiles when done for every cut of every row.
+    const auto when = [&] {
+      return index < options.cutoffs.size()
+                 ? "the follow-up of " + format_cut(options.cutoffs[index])
+                 : "follow-up " + std::to_string(cut.cut);
+    };
     if (index >= options.cutoffs.size()) {
       warn(line, number,
-           when + " has no cut date (a year has " + std::to_string(options.cutoffs.size()) +
+           when() + " has no cut date (a year has " + std::to_string(options.cutoffs.size()) +
                " cuts), so it is not recorded");
       continue;
     }
     if (!cut.percent) {
-      warn(line, number, when + " has a note but no percentage, so it is not recorded as progress");
+      warn(line, number,
+           when() + " has a note but no percentage, so it is not recorded as progress");
       continue;
     }
     if (*cut.percent > 100) {
       warn(line, number,
-           when + " says " + std::to_string(*cut.percent) + "%, which was taken as 100%");
+           when() + " says " + std::to_string(*cut.percent) + "%, which was taken as 100%");
       cut.percent = 100;
     }
     history.push_back(Progress{cut_placeholder(cut.cut), *cut.percent, std::move(cut.note)});
@@ -579,11 +617,12 @@ void MatrixParser::Impl::on_activity_row(int line, std::span<const std::string> 
     warn(line, number,
          "the row is empty except for its number; the activity is kept with no deadline and "
          "gets no reminders");
-    ImportedActivity imported;
-    imported.source_line = line;
-    imported.activity.number = number;
-    activities.push_back(std::move(imported));
-    extras.push_back(RowExtra{component_of(number), false, true});
+    SpooledRow row;
+    row.imported.source_line = line;
+    row.imported.activity.number = number;
+    row.component = component_of(number);
+    row.empty = true;
+    keep(row);
     return;
   }
 
@@ -610,13 +649,14 @@ void MatrixParser::Impl::on_activity_row(int line, std::span<const std::string> 
                                : first_number->text);
   if (!claim_number(line, number)) return;
 
-  ImportedActivity imported;
+  SpooledRow row;
+  ImportedActivity& imported = row.imported;
   imported.source_line = line;
   imported.activity.number = number;
-  RowExtra extra{component_of(number), false, false};
+  row.component = component_of(number);
   PlacedRow placed;
   placed.follow_ups_in_columns = lay.paired_follow_ups;
-  place_cells(line, alignment, imported.activity, extra, placed);
+  place_cells(line, alignment, imported.activity, row, placed);
   place_extra_cells(alignment, placed);
   describe_moves(alignment, imported.activity.periods, placed.moves);
   if (!placed.moves.empty()) {
@@ -629,12 +669,26 @@ void MatrixParser::Impl::on_activity_row(int line, std::span<const std::string> 
              join(parts, ", "));
   }
   read_row(line, placed, imported);
-  activities.push_back(std::move(imported));
-  extras.push_back(extra);
+  keep(row);
+}
+
+void MatrixParser::Impl::keep(const SpooledRow& row) {
+  const Activity& activity = row.imported.activity;
+  // A COMPONENTE cell without a number next to a filled SUBCOMPONENTE is
+  // the end of the component's name; all of it is needed for the first row
+  // of the component already, so it is gathered now (place_component).
+  if (!activity.component.empty() && !activity.subcomponent.empty()) {
+    std::string& tail = component_tails[row.component];
+    if (!tail.empty()) tail += ' ';
+    tail += activity.component;
+  }
+  last_activity_line = row.imported.source_line;
+  last_activity_number = activity.number;
+  spool.append(row);
 }
 
 void MatrixParser::Impl::place_cells(int line, const Alignment& alignment, Activity& activity,
-                                     RowExtra& extra, PlacedRow& placed) {
+                                     SpooledRow& row, PlacedRow& placed) {
   const Layout& lay = *layout;
   const std::string& number = activity.number;
   for (size_t c = 0; c < lay.columns.size(); ++c) {
@@ -668,7 +722,7 @@ void MatrixParser::Impl::place_cells(int line, const Alignment& alignment, Activ
         break;
       case Field::kSubcomponent:
         if (info.text == number) {
-          extra.number_in_subcomponent = true;
+          row.number_in_subcomponent = true;
         } else {
           take_text(activity.subcomponent);
         }
@@ -840,18 +894,18 @@ void MatrixParser::Impl::read_row(int line, PlacedRow& placed, ImportedActivity&
 // ---------------------------------------------------------------------------
 // The whole file
 
-Result<ParsedMatrix> MatrixParser::Impl::build() {
+Result<MatrixSummary> MatrixParser::Impl::build(const ActivitySink& sink) {
   if (bytes_seen == 0) return Error{"the file is empty"};
   if (first_header_line == 0) {
     return Error{
         "no header row naming N° and ACTIVIDAD columns was found, so this is not a "
         "plan matrix"};
   }
-  if (activities.empty()) {
+  if (spool.size() == 0) {
     return Error{"the file ends after the header row on line " + std::to_string(first_header_line) +
                  " without any activity row; it may be cut short"};
   }
-  ParsedMatrix result;
+  MatrixSummary result;
   if (options.plan) {
     result.plan = *options.plan;
   } else if (title_plan) {
@@ -873,11 +927,23 @@ Result<ParsedMatrix> MatrixParser::Impl::build() {
   }
 
   warn_about_the_file();
-  place_components();
-  date_rows(result.plan, result.year);
-  extras.clear();
-  extras.shrink_to_fit();
-  result.activities = std::move(activities);
+  // Only rows still to come could be duplicates; give the memory back.
+  decltype(first_line_of_number)().swap(first_line_of_number);
+  // Every row is complete now: finish each and hand it over. The warnings
+  // this adds are sorted in with the others below, so handing the rows out
+  // one at a time orders them as a pass over all rows per step would.
+  ComponentPass pass;
+  pass.numbered = !component_names.empty();
+  SpooledRow row;
+  while (spool.read(row)) {
+    place_component(row, pass);
+    date_row(row.imported, result.plan, result.year);
+    if (Status taken = sink(row.imported); !taken) {
+      failure = taken.error();
+      return *failure;
+    }
+    ++result.activities;
+  }
   // By line; on one line, what concerns the file comes before the row's own.
   std::stable_sort(warnings.begin(), warnings.end(),
                    [](const ImportWarning& a, const ImportWarning& b) {
@@ -904,115 +970,105 @@ void MatrixParser::Impl::warn_about_the_file() {
          "the file may be cut short");
   } else if (reader.missing_final_newline() && layout &&
              last_record_cells + 1 < layout->columns.size() &&
-             last_record_line == activities.back().source_line) {
-    warn(last_record_line, activities.back().activity.number,
+             last_record_line == last_activity_line) {
+    warn(last_record_line, last_activity_number,
          "the file ends in the middle of this row, so it may be cut short");
   }
 }
 
-void MatrixParser::Impl::place_components() {
+void MatrixParser::Impl::place_component(SpooledRow& row, ComponentPass& pass) {
   // Components and subcomponents, now that every component name is known.
   // A COMPONENTE cell without a number is the subcomponent when SUBCOMPONENTE
   // is empty, else the end of the component's name broken across a page.
-  const bool numbered = !component_names.empty();
-  std::map<int, std::string> tails;
-  int current = -1;
-  std::string carried_sub;
-  std::string carried_plain;
-  for (size_t r = 0; r < activities.size(); ++r) {
-    ImportedActivity& imported = activities[r];
-    RowExtra& extra = extras[r];
-    const int line = imported.source_line;
-    const std::string& number = imported.activity.number;
-    if (extra.component != current) {
-      current = extra.component;
-      carried_sub.clear();
-    }
-    std::string component_cell = std::move(imported.activity.component);
-    std::string sub = std::move(imported.activity.subcomponent);
-    imported.activity.component.clear();
-    imported.activity.subcomponent.clear();
-    if (!component_cell.empty()) {
-      if (!numbered) {
-        carried_plain = component_cell;
-      } else if (sub.empty()) {
-        if (extra.number_in_subcomponent) {
-          warn(line, number,
-               "the SUBCOMPONENTE cell repeats the activity number, so " + quote(component_cell) +
-                   " in COMPONENTE was taken as the subcomponent");
-        }
-        sub = std::move(component_cell);
-      } else {
-        std::string& tail = tails[extra.component];
-        if (!tail.empty()) tail += ' ';
-        tail += component_cell;
-        auto name = component_names.find(extra.component);
-        const std::string full =
-            name == component_names.end() ? tail : name->second.first + " " + tail;
-        warn(line, number,
-             "the COMPONENTE cell " + quote(component_cell) +
-                 " has no component number and SUBCOMPONENTE is filled, so it was read as the "
-                 "end of component " +
-                 std::to_string(extra.component) + "'s name, " + quote(full));
-      }
-    } else if (extra.number_in_subcomponent) {
-      warn(line, number, "the SUBCOMPONENTE cell repeats the activity number, so it was ignored");
-    }
-    if (!extra.empty) {
-      if (!sub.empty()) carried_sub = std::move(sub);
-      imported.activity.subcomponent = carried_sub;
-    }
-    if (!numbered) imported.activity.component = carried_plain;
+  ImportedActivity& imported = row.imported;
+  Activity& activity = imported.activity;
+  const int line = imported.source_line;
+  const std::string& number = activity.number;
+  if (row.component != pass.current) {
+    pass.current = row.component;
+    pass.carried_sub.clear();
   }
-  std::map<int, bool> unnamed_warned;
-  for (size_t r = 0; r < activities.size(); ++r) {
-    Activity& activity = activities[r].activity;
-    const int component = extras[r].component;
-    if (numbered) {
-      if (auto name = component_names.find(component); name != component_names.end()) {
-        activity.component = name->second.first;
-        if (auto tail = tails.find(component); tail != tails.end()) {
-          activity.component += " " + tail->second;
-        }
-      } else if (auto tail = tails.find(component); tail != tails.end()) {
-        activity.component = tail->second;
-      } else if (!unnamed_warned[component]) {
-        unnamed_warned[component] = true;
-        warn(activities[r].source_line, activity.number,
-             "no name was found for component " + std::to_string(component) +
-                 ", so its activities have no component");
+  std::string component_cell = std::move(activity.component);
+  std::string sub = std::move(activity.subcomponent);
+  activity.component.clear();
+  activity.subcomponent.clear();
+  if (!component_cell.empty()) {
+    if (!pass.numbered) {
+      pass.carried_plain = component_cell;
+    } else if (sub.empty()) {
+      if (row.number_in_subcomponent) {
+        warn(line, number,
+             "the SUBCOMPONENTE cell repeats the activity number, so " + quote(component_cell) +
+                 " in COMPONENTE was taken as the subcomponent");
       }
+      sub = std::move(component_cell);
+    } else {
+      // keep() gathered the whole tail already; the warning quotes the name
+      // as far as this row.
+      std::string& tail = pass.tails_so_far[row.component];
+      if (!tail.empty()) tail += ' ';
+      tail += component_cell;
+      auto name = component_names.find(row.component);
+      const std::string full =
+          name == component_names.end() ? tail : name->second.first + " " + tail;
+      warn(line, number,
+           "the COMPONENTE cell " + quote(component_cell) +
+               " has no component number and SUBCOMPONENTE is filled, so it was read as the "
+               "end of component " +
+               std::to_string(row.component) + "'s name, " + quote(full));
     }
+  } else if (row.number_in_subcomponent) {
+    warn(line, number, "the SUBCOMPONENTE cell repeats the activity number, so it was ignored");
+  }
+  if (!row.empty) {
+    if (!sub.empty()) pass.carried_sub = std::move(sub);
+    activity.subcomponent = pass.carried_sub;
+  }
+  if (!pass.numbered) {
+    activity.component = pass.carried_plain;
+    return;
+  }
+  const int component = row.component;
+  if (auto name = component_names.find(component); name != component_names.end()) {
+    activity.component = name->second.first;
+    if (auto tail = component_tails.find(component); tail != component_tails.end()) {
+      activity.component += " " + tail->second;
+    }
+  } else if (auto tail = component_tails.find(component); tail != component_tails.end()) {
+    activity.component = tail->second;
+  } else if (!pass.unnamed_warned[component]) {
+    pass.unnamed_warned[component] = true;
+    warn(line, activity.number,
+         "no name was found for component " + std::to_string(component) +
+             ", so its activities have no component");
   }
 }
 
-void MatrixParser::Impl::date_rows(const std::string& plan, int year) {
+void MatrixParser::Impl::date_row(ImportedActivity& imported, const std::string& plan, int year) {
   // Deadlines against the year, follow-ups at their cuts.
-  for (ImportedActivity& imported : activities) {
-    Activity& activity = imported.activity;
-    activity.plan = plan;
-    activity.year = year;
-    if (activity.deadline && year_of(*activity.deadline) != year) {
-      warn(imported.source_line, activity.number,
-           "the deadline " + format_dmy(*activity.deadline) + " is outside the plan's year " +
-               std::to_string(year) + "; it is stored as written");
-    }
-    auto& history = imported.history;
-    for (auto& progress : history) {
-      const auto index = static_cast<size_t>(cut_of_placeholder(progress.as_of) - 1);
-      progress.as_of = Date{date::year{year} / options.cutoffs[index]};
-    }
-    std::stable_sort(history.begin(), history.end(),
-                     [](const Progress& a, const Progress& b) { return a.as_of < b.as_of; });
-    for (size_t k = 1; k < history.size(); ++k) {
-      if (history[k].as_of != history[k - 1].as_of) continue;
-      warn(imported.source_line, activity.number,
-           "two follow-ups fall on " + format_dmy(history[k].as_of) + "; the later one was kept");
-      history.erase(history.begin() + static_cast<std::ptrdiff_t>(k - 1));
-      --k;
-    }
-    if (!history.empty()) activity.progress = history.back();
+  Activity& activity = imported.activity;
+  activity.plan = plan;
+  activity.year = year;
+  if (activity.deadline && year_of(*activity.deadline) != year) {
+    warn(imported.source_line, activity.number,
+         "the deadline " + format_dmy(*activity.deadline) + " is outside the plan's year " +
+             std::to_string(year) + "; it is stored as written");
   }
+  auto& history = imported.history;
+  for (auto& progress : history) {
+    const auto index = static_cast<size_t>(cut_of_placeholder(progress.as_of) - 1);
+    progress.as_of = Date{date::year{year} / options.cutoffs[index]};
+  }
+  std::stable_sort(history.begin(), history.end(),
+                   [](const Progress& a, const Progress& b) { return a.as_of < b.as_of; });
+  for (size_t k = 1; k < history.size(); ++k) {
+    if (history[k].as_of != history[k - 1].as_of) continue;
+    warn(imported.source_line, activity.number,
+         "two follow-ups fall on " + format_dmy(history[k].as_of) + "; the later one was kept");
+    history.erase(history.begin() + static_cast<std::ptrdiff_t>(k - 1));
+    --k;
+  }
+  if (!history.empty()) activity.progress = history.back();
 }
 
 Result<ParsedMatrix> parse_matrix(std::string_view bytes, const ImportOptions& options) {
@@ -1026,10 +1082,12 @@ Result<ParsedMatrix> parse_matrix(std::string_view bytes, const ImportOptions& o
   return parser.finish();
 }
 
-Result<ParsedMatrix> parse_matrix_file(const std::string& path, const ImportOptions& options) {
+namespace {
+
+// Feeds the file at `path` to `parser` in chunks.
+Status feed_file(const std::string& path, MatrixParser& parser) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{"cannot read " + path + ": " + std::strerror(errno)};
-  MatrixParser parser(options);
   std::error_code size_error;
   const auto size = std::filesystem::file_size(path, size_error);
   if (!size_error) parser.expect_bytes(size);
@@ -1043,7 +1101,22 @@ Result<ParsedMatrix> parse_matrix_file(const std::string& path, const ImportOpti
     }
   }
   if (in.bad()) return Error{"cannot read " + path + ": " + std::strerror(errno)};
+  return {};
+}
+
+}  // namespace
+
+Result<ParsedMatrix> parse_matrix_file(const std::string& path, const ImportOptions& options) {
+  MatrixParser parser(options);
+  if (Status fed = feed_file(path, parser); !fed) return fed.error();
   return parser.finish();
+}
+
+Result<MatrixSummary> parse_matrix_file(const std::string& path, const ImportOptions& options,
+                                        const ActivitySink& sink) {
+  MatrixParser parser(options);
+  if (Status fed = feed_file(path, parser); !fed) return fed.error();
+  return parser.finish(sink);
 }
 
 }  // namespace plazo

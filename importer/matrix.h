@@ -30,7 +30,9 @@
 /// - The plan and year come from the title ("PLAN ANTICORRUPCIÓN Y DE
 ///   ATENCIÓN AL CIUDADANO 2023" -> PAAC 2023) unless the options give them.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,8 +77,36 @@ struct ParsedMatrix {
   std::vector<ImportWarning> warnings;
 };
 
+/// Receives the activities of a matrix one at a time, in file order,
+/// duplicates removed (first kept); each carries plan and year and is
+/// complete (the same value ParsedMatrix::activities would hold). The
+/// activity belongs to the parser and is valid only during the call; the
+/// sink may move from it. An error from the sink ends the parse: finish()
+/// returns it and hands over no more activities.
+using ActivitySink = std::function<Status(ImportedActivity& activity)>;
+
+/// What a parse handed to an ActivitySink says besides the activities.
+struct MatrixSummary {
+  std::string plan;       ///< "PAAC"
+  int year = 0;           ///< 2023
+  size_t activities = 0;  ///< how many were handed to the sink
+  /// As ParsedMatrix::warnings: sorted by line, file-wide ones first.
+  std::vector<ImportWarning> warnings;
+};
+
 /// Parses a matrix handed over in chunks, so a large file never has to be in
-/// memory at once. Use: feed() the bytes in order, then finish() once.
+/// memory at once. Use: feed() the bytes in order, then one of the finish()
+/// calls once.
+///
+/// Memory: the parser keeps one header block and, packed, the fields of the
+/// activity rows read so far (roughly the size of their text; nothing of the
+/// raw file): an activity's component can be named on any later row ("1:
+/// Gestión del Riesgo…" on a later page, the end of a name broken across a
+/// page), and the year and the plan may come from the options or a title, so
+/// no activity is complete before the end of the file. finish(sink) then
+/// hands them out one by one, releasing its packed copy as it goes. The
+/// encoding is decided as the bytes come, never by looking ahead (see
+/// TextDecoder in encoding.h), so chunking changes nothing.
 /// Not thread-safe; one parser per file.
 class MatrixParser {
  public:
@@ -85,8 +115,8 @@ class MatrixParser {
   MatrixParser(const MatrixParser&) = delete;
   MatrixParser& operator=(const MatrixParser&) = delete;
 
-  /// A hint: the input will be about `bytes` long. Lets the parser reserve
-  /// memory for the activities once instead of growing it. Optional; call
+  /// A hint: the input will be about `bytes` long. Lets the parser size its
+  /// index of activity numbers once instead of growing it. Optional; call
   /// before the first feed().
   void expect_bytes(uint64_t bytes);
 
@@ -98,6 +128,12 @@ class MatrixParser {
   /// has no header row, ends before any activity row, or the plan name or
   /// year is neither in the title nor in the options.
   Result<ParsedMatrix> finish();
+  /// Ends the input and hands every activity to `sink`, then returns the
+  /// rest. The same errors as finish(), found before the first activity is
+  /// handed over; or the sink's error, after some were. Holding the
+  /// activities or not is the sink's choice: with a sink that does not keep
+  /// them, the parse needs memory for the packed rows only.
+  Result<MatrixSummary> finish(const ActivitySink& sink);
 
  private:
   struct Impl;
@@ -111,5 +147,9 @@ Result<ParsedMatrix> parse_matrix(std::string_view bytes, const ImportOptions& o
 /// file cannot be read (the message names the path and the reason) or is
 /// not a matrix.
 Result<ParsedMatrix> parse_matrix_file(const std::string& path, const ImportOptions& options);
+
+/// As above, handing the activities to `sink` (see MatrixParser::finish).
+Result<MatrixSummary> parse_matrix_file(const std::string& path, const ImportOptions& options,
+                                        const ActivitySink& sink);
 
 }  // namespace plazo

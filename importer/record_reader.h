@@ -54,6 +54,9 @@ class RecordReader {
  private:
   void on_line(std::string_view line);
   Status feed_line(std::string_view line);
+  // Splits a line without quoted cells as libcsv would, at the start of a
+  // record; false (and nothing done) for any other line.
+  bool split_plain_line(std::string_view line);
   static void on_field(void* data, size_t size, void* self);
   static void on_record_end(int terminator, void* self);
 
@@ -66,10 +69,11 @@ class RecordReader {
   int line_ = 1;         // the line the next character belongs to
   int record_line_ = 0;  // start line of the record being read
   bool at_record_start_ = true;
-  bool record_ended_ = false;       // set by on_record_end while a line is fed
-  std::vector<std::string> cells_;  // buffers reused from record to record
-  size_t cell_count_ = 0;           // cells of the current record in cells_
-  std::string repaired_;            // scratch for lines with stray quotes
+  bool record_ended_ = false;        // set by on_record_end while a line is fed
+  bool csv_between_records_ = true;  // libcsv is known to be between records
+  std::vector<std::string> cells_;   // buffers reused from record to record
+  size_t cell_count_ = 0;            // cells of the current record in cells_
+  std::string repaired_;             // scratch for lines with stray quotes
   int unterminated_quote_line_ = 0;
   bool missing_final_newline_ = false;
   bool out_of_memory_ = false;

@@ -455,5 +455,22 @@ TEST(MatrixErrors, FeedKeepsFailingAfterAnError) {
   EXPECT_FALSE(parser.finish().ok());
 }
 
+TEST(MatrixErrors, ASinkGetsNothingWhenTheParseFails) {
+  // A file found wanting at the end still hands over no activity: plazo
+  // import must be able to write nothing.
+  const std::string no_plan = "N°\tACTIVIDAD\tRESPONSABLE\tFECHA\n1.1\tUna\tSecretaría General\t\n";
+  for (const std::string& bytes : {no_plan, std::string("Querida Secretaría,\nadjunto.\n")}) {
+    MatrixParser parser(itagui_options());
+    ASSERT_TRUE(parser.feed(bytes).ok());
+    int handed = 0;
+    auto summary = parser.finish([&](ImportedActivity&) {
+      ++handed;
+      return Status{};
+    });
+    EXPECT_FALSE(summary.ok());
+    EXPECT_EQ(handed, 0);
+  }
+}
+
 }  // namespace
 }  // namespace plazo::testing

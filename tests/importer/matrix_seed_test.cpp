@@ -480,6 +480,60 @@ TEST_F(SeedTest, ReadingTheFileInChunksGivesTheSameResult) {
   EXPECT_EQ(from_file->warnings.size(), matrix().warnings.size());
 }
 
+TEST_F(SeedTest, ASinkGetsTheSameActivitiesOneAtATime) {
+  const auto same_as_matrix = [&](const std::vector<ImportedActivity>& got,
+                                  const MatrixSummary& summary) {
+    EXPECT_EQ(summary.plan, matrix().plan);
+    EXPECT_EQ(summary.year, matrix().year);
+    EXPECT_EQ(summary.activities, matrix().activities.size());
+    ASSERT_EQ(got.size(), matrix().activities.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      const ImportedActivity& want = matrix().activities[i];
+      EXPECT_EQ(describe(got[i]), describe(want));
+      EXPECT_EQ(got[i].source_line, want.source_line) << i;
+      EXPECT_EQ(got[i].responsible_text, want.responsible_text) << i;
+      EXPECT_EQ(got[i].co_responsible_text, want.co_responsible_text) << i;
+    }
+    ASSERT_EQ(summary.warnings.size(), matrix().warnings.size());
+    for (size_t i = 0; i < summary.warnings.size(); ++i) {
+      EXPECT_EQ(summary.warnings[i].line, matrix().warnings[i].line) << i;
+      EXPECT_EQ(summary.warnings[i].activity, matrix().warnings[i].activity) << i;
+      EXPECT_EQ(summary.warnings[i].message, matrix().warnings[i].message) << i;
+    }
+  };
+  std::vector<ImportedActivity> from_file;
+  auto summary = parse_matrix_file(seed_path(), itagui_options(), [&](ImportedActivity& imported) {
+    from_file.push_back(imported);
+    return Status{};
+  });
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  same_as_matrix(from_file, *summary);
+
+  // The sink may take the activity apart: the parser's next one is whole.
+  std::vector<ImportedActivity> moved;
+  MatrixParser parser(itagui_options());
+  ASSERT_TRUE(parser.feed(seed_bytes()).ok());
+  auto moved_summary = parser.finish([&](ImportedActivity& imported) {
+    moved.push_back(std::move(imported));
+    return Status{};
+  });
+  ASSERT_TRUE(moved_summary.ok()) << moved_summary.error().message;
+  same_as_matrix(moved, *moved_summary);
+}
+
+TEST_F(SeedTest, AnErrorFromTheSinkEndsTheParse) {
+  MatrixParser parser(itagui_options());
+  ASSERT_TRUE(parser.feed(seed_bytes()).ok());
+  int handed = 0;
+  auto summary = parser.finish([&](ImportedActivity&) -> Status {
+    if (++handed == 3) return Error{"disk full"};
+    return {};
+  });
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(summary.error().message, "disk full");
+  EXPECT_EQ(handed, 3);
+}
+
 TEST_F(SeedTest, OptionsOverrideTitleAndWarnWhenTheyDisagree) {
   ImportOptions options = itagui_options();
   options.plan = "PAAC-ITAGUI";

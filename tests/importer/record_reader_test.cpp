@@ -96,5 +96,38 @@ TEST(RecordReader, LastLineWithoutNewline) {
   EXPECT_TRUE(r.missing_newline);
 }
 
+// Most lines are split without libcsv (record_reader.cpp); these pin down
+// that such lines come out as libcsv gives them.
+TEST(RecordReader, SpacesAroundCellsAreDroppedButNotInside) {
+  for (size_t chunk : {1u, 5u, 1000u}) {
+    const Read semicolons = read("N°;ACTIVIDAD;NOTA\n  1.1 ;\t uno\tdos \t;  \n", chunk);
+    ASSERT_EQ(semicolons.records.size(), 2u) << chunk;
+    EXPECT_EQ(semicolons.records[1], std::make_pair(2, Cells{"1.1", "uno\tdos", ""}));
+    // Tabs that separate cells are not spaces.
+    const Read tabs = read("N°\tACTIVIDAD\tNOTA\r\n 1.1 \t  uno  dos \t \r\n\t\t\n", chunk);
+    ASSERT_EQ(tabs.records.size(), 3u) << chunk;
+    EXPECT_EQ(tabs.records[1], std::make_pair(2, Cells{"1.1", "uno  dos", ""}));
+    EXPECT_EQ(tabs.records[2], std::make_pair(3, Cells{"", "", ""}));
+  }
+}
+
+TEST(RecordReader, CarriageReturnInsideALineEndsTheRecord) {
+  const Read r = read("N°;ACTIVIDAD;NOTA\n1.1;uno\rdos;x\n1.2;a;b\n");
+  ASSERT_EQ(r.records.size(), 4u);
+  EXPECT_EQ(r.records[1], std::make_pair(2, Cells{"1.1", "uno"}));
+  EXPECT_EQ(r.records[2], std::make_pair(2, Cells{"dos", "x"}));
+  EXPECT_EQ(r.records[3], std::make_pair(3, Cells{"1.2", "a", "b"}));
+}
+
+TEST(RecordReader, AQuotedCellOpenedAfterACarriageReturnGoesOn) {
+  // The record of line 2 ends at the carriage return and a quoted cell
+  // opens after it, so line 3 is inside that cell, not a row of its own.
+  const Read r = read("N°;ACTIVIDAD;NOTA\n1.1;uno\r\"dos\n1.2;tres\";x\n1.3;a;b\n");
+  ASSERT_EQ(r.records.size(), 4u);
+  EXPECT_EQ(r.records[1], std::make_pair(2, Cells{"1.1", "uno"}));
+  EXPECT_EQ(r.records[2], std::make_pair(3, Cells{"dos\n1.2;tres", "x"}));
+  EXPECT_EQ(r.records[3], std::make_pair(4, Cells{"1.3", "a", "b"}));
+}
+
 }  // namespace
 }  // namespace plazo
