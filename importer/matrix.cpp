@@ -926,6 +926,25 @@ Result<MatrixSummary> MatrixParser::Impl::build(const ActivitySink& sink) {
     return Error{"the plan's year is not in the file's title; give it with --year"};
   }
 
+  // A file that ends inside a quoted cell or in the middle of an activity's
+  // row was cut short (an interrupted download or copy). Importing it would
+  // overwrite good activities with the halves of rows and the components a
+  // missing row names: refuse it whole instead, before anything is handed
+  // over, so the database stays as it was.
+  constexpr const char* kCutShort =
+      "; the file looks cut short, so nothing was imported (export or copy the whole "
+      "matrix again)";
+  if (reader.unterminated_quote_line() > 0) {
+    return Error{"line " + std::to_string(reader.unterminated_quote_line()) +
+                 ": a quoted cell that starts on this line is not closed before the end of the "
+                 "file" +
+                 kCutShort};
+  }
+  if (reader.missing_final_newline() && layout &&
+      last_record_cells + 1 < layout->columns.size() && last_record_line == last_activity_line) {
+    return Error{"line " + std::to_string(last_record_line) + ": the file ends in the middle of "
+                 "the row of activity " + last_activity_number + kCutShort};
+  }
   warn_about_the_file();
   // Only rows still to come could be duplicates; give the memory back.
   decltype(first_line_of_number)().swap(first_line_of_number);
@@ -964,16 +983,7 @@ void MatrixParser::Impl::warn_about_the_file() {
                           " bytes from this line on are not valid UTF-8 and were read as "
                           "Windows-1252");
   }
-  if (reader.unterminated_quote_line() > 0) {
-    warn(reader.unterminated_quote_line(), "",
-         "a quoted cell that starts on this line is not closed before the end of the file, so "
-         "the file may be cut short");
-  } else if (reader.missing_final_newline() && layout &&
-             last_record_cells + 1 < layout->columns.size() &&
-             last_record_line == last_activity_line) {
-    warn(last_record_line, last_activity_number,
-         "the file ends in the middle of this row, so it may be cut short");
-  }
+  // A file cut short is refused in build(), before this runs.
 }
 
 void MatrixParser::Impl::place_component(SpooledRow& row, ComponentPass& pass) {

@@ -106,6 +106,33 @@ TEST(Import, TextThatIsNoMatrixExits65) {
                        "not a plan matrix\n");
 }
 
+// A newer matrix that arrived cut short (here: in the middle of 4.6's row)
+// is refused with exit 65, and the plan imported before is left exactly as
+// it was.
+TEST(Import, TruncatedFileLeavesTheImportedPlanAsItWas) {
+  TempDir dir;
+  const std::string db = dir.file("plazo.db");
+  ASSERT_EQ(import(db, {kSeed}).exit_code, 0);
+  auto listing = [&] {
+    return run_plazo({"activities", "--format", "json", "--config", kConfig, "--database", db}).out;
+  };
+  const std::string before = listing();
+  ASSERT_NE(before.find("\"4.6\""), std::string::npos);
+
+  const std::string seed = read_file(kSeed);
+  const std::string cut =
+      dir.write("cut.txt", seed.substr(0, seed.find('\t', seed.find("Informes publicados",
+                                                                       seed.find("\t4.6\t")))));
+  auto r = import(db, {cut});
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("the file ends in the middle of the row of activity 4.6; the file looks "
+                       "cut short, so nothing was imported"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(listing(), before);
+}
+
 TEST(Import, MissingFileExits74) {
   TempDir dir;
   const std::string missing = dir.file("missing.csv");

@@ -348,7 +348,9 @@ TEST(MatrixFormats, DuplicatesAndRowsWithoutNumberAreWarnedNotDropped) {
             "a row with no activity number (it starts with \"Sin número\") was skipped");
 }
 
-TEST(MatrixFormats, CutShortQuotedCellIsWarned) {
+// A quoted cell never closed: the rest of the file would be one cell. The
+// file is refused whole, not imported with its last rows swallowed.
+TEST(MatrixFormats, CutShortQuotedCellRefusesTheFile) {
   ImportOptions options = itagui_options();
   options.plan = "PAAC";
   options.year = 2023;
@@ -357,19 +359,11 @@ TEST(MatrixFormats, CutShortQuotedCellIsWarned) {
       "1.1;Primera;Secretaría General;30/11/2023;Bien;50%\n"
       "1.2;Segunda;Secretaría General;30/10/2023;\"Empieza y no\ntermina";
   auto parsed = parse_matrix(csv, options);
-  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
-  ASSERT_EQ(parsed->activities.size(), 2u);
-  EXPECT_EQ(parsed->activities[1].activity.title, "Segunda");
-  std::vector<std::string> messages;
-  for (const auto& w : parsed->warnings) {
-    messages.push_back(std::to_string(w.line) + " " + w.activity + ": " + w.message);
-  }
-  EXPECT_EQ(messages,
-            (std::vector<std::string>{
-                "3 : a quoted cell that starts on this line is not closed before the end of the "
-                "file, so the file may be cut short",
-                "3 1.2: the follow-up of 30/04 has a note but no percentage, so it is not "
-                "recorded as progress"}));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().message,
+            "line 3: a quoted cell that starts on this line is not closed before the end of the "
+            "file; the file looks cut short, so nothing was imported (export or copy the whole "
+            "matrix again)");
 }
 
 TEST(MatrixFormats, PercentOverAHundredIsCapped) {
@@ -402,6 +396,22 @@ TEST(MatrixErrors, TruncatedAfterTheHeader) {
   EXPECT_EQ(error_of(seed.substr(0, header_end)),
             "the file ends after the header row on line 10 without any activity row; it may "
             "be cut short");
+}
+
+// The seed cut in the middle of 4.6's row: refused, where importing it
+// would have wiped 4.6's deadline and units and 4.1–4.5's component.
+TEST(MatrixErrors, TruncatedInTheMiddleOfARow) {
+  const std::string seed = seed_bytes();
+  const auto row = seed.find("\t4.6\t");
+  ASSERT_NE(row, std::string::npos);
+  const auto cut = seed.find('\t', seed.find("Informes publicados", row));
+  ASSERT_NE(cut, std::string::npos);
+  const std::string message = error_of(seed.substr(0, cut));
+  EXPECT_TRUE(message.ends_with(": the file ends in the middle of the row of activity 4.6; the "
+                                "file looks cut short, so nothing was imported (export or copy "
+                                "the whole matrix again)"))
+      << message;
+  EXPECT_TRUE(message.starts_with("line ")) << message;
 }
 
 TEST(MatrixErrors, TruncatedBeforeTheHeader) {
