@@ -185,12 +185,26 @@ mustache::data item_data(const MessageItem& item, const Wording& wording) {
   return mustache::data{object};
 }
 
+// kainjow looks a partial ({{>name}}) up among the data and renders any
+// string it finds there as a template: {{>title}} would run an activity
+// title from the matrix as Mustache, a title that does not parse would leave
+// its error in the shared template (blanking every later message), and a
+// subject that prints "{{>subject}}" recursed until the stack overflowed.
+// plazo's data is text, never a template: a partial renders nothing, like
+// any unknown name.
+class NoPartialsContext : public mustache::context<std::string> {
+ public:
+  explicit NoPartialsContext(const mustache::data* data) : mustache::context<std::string>(data) {}
+  const mustache::data* get_partial(const std::string& /*name*/) const override { return nullptr; }
+};
+
 std::string render_template(mustache::mustache& tmpl, const mustache::data& data) {
   // Parsed and checked at load time; a failure while rendering (none is
   // known for these templates) gives an empty part rather than half a
   // message.
   if (!tmpl.is_valid()) return {};
-  std::string out = tmpl.render(data);
+  NoPartialsContext context(&data);
+  std::string out = tmpl.render(context);
   return tmpl.is_valid() ? out : std::string{};
 }
 

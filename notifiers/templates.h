@@ -36,6 +36,9 @@
 /// `cutoff`, `cutoff_iso` (report_due, publish_due), `line` (the whole item in
 /// one line of plain text, as chat messages show it).
 ///
+/// Partials (`{{>x}}`) render nothing: values are text and are never
+/// rendered as templates, whatever they hold (titles come from the matrix).
+///
 /// notifiers/templates/README.md says the same for admins.
 
 #include <memory>

@@ -303,5 +303,39 @@ TEST(Templates, MissingDirectoryIsAnError) {
       "templates directory /nonexistent/plazo-templates does not exist or is not a directory");
 }
 
+// Found by fuzz/templates_fuzzer.cpp. kainjow resolves `{{>name}}` against
+// the data and renders any string it finds there as a template: a subject
+// that prints "{{>subject}}" (here by changing delimiters) made the text
+// template recurse until the stack overflowed. plazo's data is text, never a
+// template: a partial renders nothing.
+TEST(Templates, PartialsNeverRenderTheDataAsATemplate) {
+  auto renderer = Renderer::compile({"{{=<% %>=}}{{>subject}}", "subject override"},
+                                    {"[{{>subject}}]", "text override"},
+                                    {"<p>{{>subject}}</p>", "html override"}, true);
+  ASSERT_TRUE(renderer.ok()) << renderer.error().message;
+  const RenderedMessage rendered = renderer->render(sample_digest(), general_unit(), all_units());
+  EXPECT_EQ(rendered.subject, "{{>subject}}");
+  EXPECT_EQ(rendered.text, "[]");
+  EXPECT_EQ(rendered.html, "<p></p>");
+}
+
+// Activity titles come from the imported matrix: one written like a
+// template is shown as written, and one that would not parse as a template
+// leaves the renderer working for the next message.
+TEST(Templates, MatrixTextIsNeverEvaluated) {
+  auto renderer = Renderer::compile(
+      {"{{{count}}}", "subject override"},
+      {"{{#overdue}}{{#items}}<{{>title}}|{{{title}}}>{{/items}}{{/overdue}}", "text override"},
+      {"", "html override"}, true);
+  ASSERT_TRUE(renderer.ok()) << renderer.error().message;
+  Message hostile = sample_digest();
+  hostile.items = {testing::item(ItemKind::kOverdue, "3.6", "{{unit.name}} {{#sin cerrar", "",
+                                 "2023-11-20", -3, Role::kResponsible, 40)};
+  EXPECT_EQ(renderer->render(hostile, general_unit(), all_units()).text,
+            "<|{{unit.name}} {{#sin cerrar>");
+  EXPECT_EQ(renderer->render(sample_digest(), general_unit(), all_units()).text,
+            "<|Medir la satisfacción ciudadana>");
+}
+
 }  // namespace
 }  // namespace plazo
