@@ -15,4 +15,16 @@ if(PLAZO_SANITIZE)
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(plazo_options INTERFACE -fsanitize=address,undefined)
 endif()
+if(PLAZO_FUZZ)
+  # libFuzzer needs clang. Every plazo library is instrumented for coverage
+  # (fuzzer-no-link: the fuzzing engine itself is linked only into the fuzz
+  # targets, see fuzz/CMakeLists.txt) and checked by ASan and UBSan; a UB
+  # report aborts, so the fuzzer counts it as a crash.
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "PLAZO_FUZZ needs clang: configure with CC=clang CXX=clang++")
+  endif()
+  target_compile_options(plazo_options INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(plazo_options INTERFACE -fsanitize=address,undefined)
+endif()
 set(CMAKE_CXX_EXTENSIONS OFF)

@@ -321,7 +321,11 @@ Result<std::vector<Message>> Scheduler::messages_on(Date day, PlanReader& plan) 
 
   // Digest per unit and channel (and webhook); no empty messages.
   const Instant at = send_instant(day);
-  for (auto& [unit_id, items] : items_by_unit) {
+  // Plain references, not structured bindings: the lambdas below capture
+  // them, which clang accepts only from version 16 on.
+  for (auto& unit_entry : items_by_unit) {
+    const auto& unit_id = unit_entry.first;
+    auto& items = unit_entry.second;
     const auto unit = std::find_if(rules_.units.begin(), rules_.units.end(),
                                    [&](const Unit& u) { return u.id == unit_id; });
     if (unit == rules_.units.end()) continue;  // not configured (any more): nobody to tell
@@ -339,7 +343,9 @@ Result<std::vector<Message>> Scheduler::messages_on(Date day, PlanReader& plan) 
         for (const auto& hook : unit->webhooks) routes.emplace_back(channel, hook);
       }
     }
-    for (const auto& [channel, target] : routes) {
+    for (const auto& route : routes) {
+      const Channel channel = route.first;
+      const std::string& target = route.second;
       auto make = [&](std::vector<MessageItem> message_items) {
         Message message;
         message.at = at;

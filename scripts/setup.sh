@@ -13,8 +13,13 @@ packages=(
   python3-aiosmtpd sqlite3 curl
 )
 if [[ "${1:-}" == "--test" ]]; then
-  # Sanitizer runtime for clang-built fuzzers and systemd-analyze for unit lint.
+  # systemd-analyze for unit lint.
   packages+=(systemd)
+fi
+if [[ "${1:-}" == "--fuzz" ]]; then
+  # scripts/fuzz.sh: clang with its libFuzzer and sanitizer runtimes, and
+  # llvm-symbolizer (in llvm-14) so sanitizer reports name file and line.
+  packages+=(clang libclang-rt-14-dev llvm-14)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
   # Load generators for bench/healthz_bench.sh and start-up timings; the

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Sets up and runs plazo's whole test suite: installs missing Debian packages,
 # builds, runs every test (unit and end-to-end) with ctest, then builds and
-# runs the tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# runs the tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# then fuzzes every input parser for a while (scripts/fuzz.sh).
 # Idempotent: the second run reuses the build directories.
 #   PLAZO_SKIP_SANITIZE=1  skip the sanitizer pass (quicker local runs)
+#   PLAZO_SKIP_FUZZ=1      skip the fuzzing stage
+#   PLAZO_FUZZ_SECONDS=N   seconds per fuzz target (default 60; 6 targets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,5 +30,10 @@ if [[ "${PLAZO_SKIP_SANITIZE:-}" != "1" ]]; then
   echo "== build and test (ASan + UBSan) =="
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DPLAZO_SANITIZE=ON -DPLAZO_BUILD_BENCH=OFF
+fi
+
+if [[ "${PLAZO_SKIP_FUZZ:-}" != "1" ]]; then
+  echo "== fuzz (${PLAZO_FUZZ_SECONDS:-60} s per target) =="
+  bash scripts/fuzz.sh "${PLAZO_FUZZ_SECONDS:-60}"
 fi
 echo "== all tests passed =="

@@ -36,7 +36,6 @@ using testing::LocalServer;
 
 const std::string kSupport = PLAZO_TEST_SUPPORT_DIR;
 const std::string kPython = PLAZO_PYTHON;
-constexpr auto kStartupDeadline = seconds{15};
 constexpr auto kOutcomeDeadline = seconds{20};
 
 /// The HTTP receiver, recording requests as JSON lines.
