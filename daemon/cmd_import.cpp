@@ -1,11 +1,14 @@
 // plazo import FILE [--plan NAME] [--year Y] [--dry-run]: reads a plan
 // follow-up matrix and upserts its activities and progress in one
-// transaction. The file is parsed completely before the database is opened,
-// so a file that is not a matrix leaves the database untouched.
+// transaction. The database is opened only once the file is known to be a
+// matrix (the parser hands over its first activity), so a file that is not
+// one leaves the database untouched; the activities then stream into the
+// transaction, which commits only after the last one.
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -43,7 +46,7 @@ void print_warning(std::ostream& err, const std::string& file, const ImportWarni
   err << warning.message << "\n";
 }
 
-std::string summary_line(const std::string& file, const ParsedMatrix& matrix,
+std::string summary_line(const std::string& file, const MatrixSummary& matrix,
                          const ImportSummary& summary, bool dry_run) {
   const std::string plan = matrix.plan + " " + std::to_string(matrix.year);
   const std::string warnings =
@@ -112,26 +115,43 @@ int cmd_import(const CommandContext& ctx) {
     ctx.err << "plazo: cannot read " << file << ": " << std::strerror(errno) << "\n";
     return kExitIoError;
   }
-  auto matrix = parser.finish();
+  // The store is opened when the parser hands over the first activity,
+  // that is once the file is known to be a matrix; the activities then go
+  // straight into the import's transaction, one at a time.
+  const std::string database = ctx.database.value_or(app->config.daemon.database);
+  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<PlanImport> plan_import;
+  std::optional<Error> store_error;
+  auto to_store = [&](ImportedActivity& activity) -> Status {
+    if (!plan_import) {
+      auto opened = SqliteStore::open(database);
+      if (!opened) return store_error.emplace(opened.error());
+      store = std::move(opened).value();
+      if (Status synced = store->sync_units(app->config.units); !synced) {
+        return store_error.emplace(synced.error());
+      }
+      auto begun = store->begin_import(activity.activity.plan, activity.activity.year, dry_run);
+      if (!begun) return store_error.emplace(begun.error());
+      plan_import = std::move(begun).value();
+    }
+    Status added = plan_import->add(activity);
+    if (!added) store_error = added.error();
+    return added;
+  };
+  auto matrix = parser.finish(to_store);
+  if (matrix) {
+    for (const auto& warning : matrix->warnings) print_warning(ctx.err, file, warning);
+  }
+  if (store_error) {
+    ctx.err << "plazo: the import of " << file
+            << " failed and nothing was written: " << store_error->message << "\n";
+    return kExitIoError;
+  }
   if (!matrix) {
     ctx.err << "plazo: " << file << ": " << matrix.error().message << "\n";
     return kExitDataError;
   }
-  for (const auto& warning : matrix->warnings) print_warning(ctx.err, file, warning);
-
-  // The same store open_app() would give, opened only now that the file is
-  // known to be a matrix.
-  const std::string database = ctx.database.value_or(app->config.daemon.database);
-  auto store = SqliteStore::open(database);
-  if (!store) {
-    ctx.err << "plazo: " << store.error().message << "\n";
-    return kExitIoError;
-  }
-  if (Status synced = (*store)->sync_units(app->config.units); !synced) {
-    ctx.err << "plazo: " << synced.error().message << "\n";
-    return kExitIoError;
-  }
-  auto summary = (*store)->apply_import(matrix->plan, matrix->year, matrix->activities, dry_run);
+  auto summary = plan_import->finish();
   if (!summary) {
     ctx.err << "plazo: the import of " << file
             << " failed and nothing was written: " << summary.error().message << "\n";

@@ -176,6 +176,49 @@ END;
 
 PRAGMA user_version = 3;
 )sql"},
+    // Leaner tables for large imports: progress loses its UNIQUE index over
+    // (activity_id, as_of, percent, note), which copied every note's text
+    // into the index (a third of the file, and the slowest insert of an
+    // import); the import and record_progress compare entries themselves
+    // through progress_by_activity. activity_units keys its rows by its
+    // primary key alone (WITHOUT ROWID): one b-tree instead of two. And
+    // activities_by_number goes: a lookup by number alone walks the few
+    // plans and uses UNIQUE (plan_id, number).
+    {4, R"sql(
+DROP INDEX activities_by_number;
+
+ALTER TABLE progress RENAME TO progress_v3;
+CREATE TABLE progress (
+  id          INTEGER PRIMARY KEY,
+  activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+  as_of       TEXT NOT NULL,
+  percent     INTEGER NOT NULL CONSTRAINT progress_percent_range CHECK (percent BETWEEN 0 AND 100),
+  note        TEXT NOT NULL DEFAULT '',
+  recorded_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO progress (id, activity_id, as_of, percent, note, recorded_at)
+  SELECT id, activity_id, as_of, percent, note, recorded_at FROM progress_v3;
+DROP TABLE progress_v3;
+CREATE INDEX progress_by_activity ON progress(activity_id, as_of);
+
+ALTER TABLE activity_units RENAME TO activity_units_v3;
+-- The key's columns come first: with a column before them, the
+-- integrity_check of SQLite 3.40 (Debian 12) reports "NULL value in
+-- activity_units.unit_id" for every row of a WITHOUT ROWID table.
+CREATE TABLE activity_units (
+  activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+  role        TEXT NOT NULL CHECK (role IN ('responsible', 'co_responsible')),
+  position    INTEGER NOT NULL,
+  unit_id     TEXT NOT NULL REFERENCES units(id),
+  PRIMARY KEY (activity_id, role, position)
+) STRICT, WITHOUT ROWID;
+INSERT INTO activity_units (activity_id, unit_id, role, position)
+  SELECT activity_id, unit_id, role, position FROM activity_units_v3;
+DROP TABLE activity_units_v3;
+CREATE INDEX activity_units_by_unit ON activity_units(unit_id);
+
+PRAGMA user_version = 4;
+)sql"},
 };
 
 }  // namespace

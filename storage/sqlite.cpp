@@ -64,8 +64,11 @@ Result<Database> Database::open(const std::string& path) {
   if (sqlite3_busy_timeout(raw, 5000) != SQLITE_OK) return cannot_open();
   // Pragmas take no bound parameters; these are constants. journal_mode is
   // the first to read the file, so a file that is not a database fails here.
-  for (const char* pragma :
-       {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
+  // temp_store: statement journals (a large import writes one page per
+  // index page a multi-row INSERT touches) stay in memory instead of a
+  // file in /var/tmp; plazo builds no large temporary tables.
+  for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL",
+                             "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY"}) {
     if (sqlite3_exec(raw, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) return cannot_open();
   }
   return db;

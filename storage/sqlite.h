@@ -29,9 +29,10 @@ class Database {
  public:
   /// Opens (creating if needed) the database at `path` and sets the
   /// connection up: WAL journal, foreign_keys=ON, busy_timeout 5000 ms,
-  /// synchronous=NORMAL. ":memory:" opens a private in-memory database. A
-  /// missing parent directory is an error naming it; nothing is created
-  /// outside `path` (besides SQLite's -wal and -shm files).
+  /// synchronous=NORMAL, temp_store=MEMORY. ":memory:" opens a private
+  /// in-memory database. A missing parent directory is an error naming it;
+  /// nothing is created outside `path` (besides SQLite's -wal and -shm
+  /// files).
   static Result<Database> open(const std::string& path);
 
   Database(Database&& other) noexcept;

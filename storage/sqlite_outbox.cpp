@@ -6,8 +6,10 @@
 
 #include "storage/message_json.h"
 #include "storage/sqlite_store.h"
+#include "storage/sqlite_support.h"
 
 namespace plazo {
+using namespace sqlite_support;
 namespace {
 
 // Due entries, earliest first. One arm per status, each walking
@@ -37,18 +39,6 @@ constexpr const char* kNextAttempt =
 constexpr const char* kInsertLog =
     "INSERT INTO delivery_log (outbox_id, at, channel, recipient, result, status_code, error, "
     "duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-
-Error with_context(std::string_view what, const Error& error) {
-  return Error{std::string(what) + ": " + error.message};
-}
-
-int64_t seconds_of(Instant instant) {
-  return instant.time_since_epoch().count();
-}
-
-Instant instant_of(int64_t seconds) {
-  return Instant{std::chrono::seconds{seconds}};
-}
 
 std::string destinations_json(const std::vector<std::string>& destinations) {
   return dump_json(nlohmann::json(destinations));

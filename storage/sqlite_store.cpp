@@ -3,134 +3,18 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <type_traits>
 #include <utility>
 
 #include "storage/message_json.h"
 #include "storage/queries.h"
 #include "storage/schema.h"
+#include "storage/sqlite_support.h"
 
 namespace plazo {
+using namespace sqlite_support;
 namespace {
 
 constexpr const char* kLastPassKey = "last_pass";
-
-Error with_context(std::string_view what, const Error& error) {
-  return Error{std::string(what) + ": " + error.message};
-}
-
-std::string json_text(const std::vector<std::string>& values) {
-  return dump_json(nlohmann::json(values));
-}
-
-std::string json_text(const std::vector<int>& values) {
-  return dump_json(nlohmann::json(values));
-}
-
-// Lists are stored as JSON by this code; reading one that is not what we
-// wrote means the file was edited by hand or is damaged: say where.
-template <typename T>
-Result<std::vector<T>> parse_json_list(const std::string& text, std::string_view what) {
-  auto json = nlohmann::json::parse(text, nullptr, false);
-  std::vector<T> values;
-  bool ok = json.is_array();
-  for (size_t i = 0; ok && i < json.size(); ++i) {
-    if constexpr (std::is_same_v<T, std::string>) {
-      ok = json[i].is_string();
-      if (ok) values.push_back(json[i].template get<std::string>());
-    } else {
-      ok = json[i].is_number_integer();
-      if (ok) values.push_back(json[i].template get<T>());
-    }
-  }
-  if (!ok) return Error{"The database holds an invalid " + std::string(what) + ": " + text + "."};
-  return values;
-}
-
-Result<std::optional<Date>> parse_stored_date(const std::optional<std::string>& text,
-                                              std::string_view what) {
-  if (!text) return std::optional<Date>{};
-  auto day = parse_iso_date(*text);
-  if (!day) return Error{"The database holds an invalid " + std::string(what) + ": " + *text + "."};
-  return std::optional<Date>{*day};
-}
-
-std::optional<std::string> date_text(const std::optional<Date>& day) {
-  if (!day) return std::nullopt;
-  return format_iso_date(*day);
-}
-
-int64_t seconds_of(Instant instant) {
-  return instant.time_since_epoch().count();
-}
-Instant instant_of(int64_t seconds) {
-  return Instant{std::chrono::seconds{seconds}};
-}
-
-std::string plan_label(const std::string& plan, int year) {
-  return plan + " " + std::to_string(year);
-}
-
-// Steps a statement that returns one row, for lookups and aggregates.
-Result<bool> step_row(Statement& statement) {
-  auto step = statement.step();
-  if (!step) return step.error();
-  return *step == Step::kRow;
-}
-
-// The stored fields of an activity that an import may change.
-struct StoredActivity {
-  int64_t id = 0;
-  std::string component, subcomponent, title, deliverable, indicator, goal;
-  std::vector<int> periods;
-  std::optional<Date> deadline;
-  std::string responsible_text, co_responsible_text;
-  int source_line = 0;
-  std::vector<std::string> responsible, co_responsible;
-};
-
-bool same_fields(const StoredActivity& stored, const ImportedActivity& imported) {
-  const Activity& a = imported.activity;
-  return stored.component == a.component && stored.subcomponent == a.subcomponent &&
-         stored.title == a.title && stored.deliverable == a.deliverable &&
-         stored.indicator == a.indicator && stored.goal == a.goal && stored.periods == a.periods &&
-         stored.deadline == a.deadline && stored.responsible_text == imported.responsible_text &&
-         stored.co_responsible_text == imported.co_responsible_text;
-}
-
-bool same_roles(const StoredActivity& stored, const Activity& activity) {
-  return stored.responsible == activity.responsible &&
-         stored.co_responsible == activity.co_responsible;
-}
-
-// Checks that do not need the database, so a bad import fails before any
-// lock is taken.
-Status validate_import(const std::string& plan, const std::vector<ImportedActivity>& activities) {
-  if (plan.empty()) return Error{"The plan name is empty."};
-  std::map<std::string, int> line_of;
-  for (const auto& imported : activities) {
-    const std::string& number = imported.activity.number;
-    const std::string line = std::to_string(imported.source_line);
-    if (number.empty()) return Error{"The activity at line " + line + " has no number."};
-    auto [it, inserted] = line_of.emplace(number, imported.source_line);
-    if (!inserted) {
-      return Error{"Activity " + number + " appears twice in the import (lines " +
-                   std::to_string(it->second) + " and " + line + ")."};
-    }
-    auto check_percent = [&](const Progress& progress) -> Status {
-      if (progress.percent >= 0 && progress.percent <= 100) return {};
-      return Error{"Activity " + number + " (line " + line + ") has a progress of " +
-                   std::to_string(progress.percent) + " %, outside 0..100."};
-    };
-    for (const auto& progress : imported.history) {
-      if (auto status = check_percent(progress); !status) return status;
-    }
-    if (imported.activity.progress) {
-      if (auto status = check_percent(*imported.activity.progress); !status) return status;
-    }
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -251,233 +135,6 @@ Result<std::vector<Unit>> SqliteStore::units() {
 
 // -- Plan ----------------------------------------------------------------------
 
-Result<ImportSummary> SqliteStore::apply_import(const std::string& plan, int year,
-                                                const std::vector<ImportedActivity>& activities,
-                                                bool dry_run) {
-  if (auto status = validate_import(plan, activities); !status) return status.error();
-  const std::string context = "Cannot import plan " + plan_label(plan, year);
-
-  auto transaction = Transaction::begin(db_);
-  if (!transaction) return with_context(context, transaction.error());
-
-  // Unknown units, each named with the first activity that refers to it.
-  {
-    std::vector<std::string> ids;
-    std::map<std::string, const ImportedActivity*> first_use;
-    for (const auto& imported : activities) {
-      for (const auto* list : {&imported.activity.responsible, &imported.activity.co_responsible}) {
-        for (const auto& id : *list) {
-          if (first_use.emplace(id, &imported).second) ids.push_back(id);
-        }
-      }
-    }
-    auto missing =
-        db_.prepare("SELECT value FROM json_each(?1) WHERE value NOT IN (SELECT id FROM units)");
-    if (!missing) return with_context(context, missing.error());
-    if (auto status = missing->bind(1, json_text(ids)); !status) {
-      return with_context(context, status.error());
-    }
-    std::string names;
-    for (;;) {
-      auto row = step_row(*missing);
-      if (!row) return with_context(context, row.error());
-      if (!*row) break;
-      const std::string id = missing->column_text(0);
-      const ImportedActivity* use = first_use[id];
-      if (!names.empty()) names += ", ";
-      names += "\"" + id + "\" (activity " + use->activity.number + ", line " +
-               std::to_string(use->source_line) + ")";
-    }
-    if (!names.empty()) {
-      return Error{context + ": these units are not in the configuration: " + names + "."};
-    }
-  }
-
-  // The plan row; ON CONFLICT DO NOTHING so re-importing writes nothing.
-  int64_t plan_id = 0;
-  {
-    auto insert = db_.prepare(
-        "INSERT INTO plans (name, year) VALUES (?1, ?2) ON CONFLICT (name, year) DO NOTHING");
-    if (!insert) return with_context(context, insert.error());
-    Status status = insert->bind_all(plan, year);
-    if (status) status = insert->run();
-    if (!status) return with_context(context, status.error());
-    auto select = db_.prepare("SELECT id FROM plans WHERE name = ?1 AND year = ?2");
-    if (!select) return with_context(context, select.error());
-    if (auto bound = select->bind_all(plan, year); !bound)
-      return with_context(context, bound.error());
-    auto row = step_row(*select);
-    if (!row) return with_context(context, row.error());
-    if (!*row) return Error{context + ": the plan row vanished (a bug in plazo)."};
-    plan_id = select->column_int64(0);
-  }
-
-  // Prepared once, reset per activity.
-  auto find = db_.prepare(
-      "SELECT id, component, subcomponent, title, deliverable, indicator, goal, periods, "
-      "deadline, responsible_text, co_responsible_text, source_line "
-      "FROM activities WHERE plan_id = ?1 AND number = ?2");
-  auto find_roles = db_.prepare(
-      "SELECT role, unit_id FROM activity_units WHERE activity_id = ?1 ORDER BY role, position");
-  auto insert_activity = db_.prepare(
-      "INSERT INTO activities (plan_id, number, sort_key, component, subcomponent, title, "
-      "deliverable, indicator, goal, periods, deadline, responsible_text, co_responsible_text, "
-      "source_line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-  auto update_activity = db_.prepare(
-      "UPDATE activities SET component = ?2, subcomponent = ?3, title = ?4, deliverable = ?5, "
-      "indicator = ?6, goal = ?7, periods = ?8, deadline = ?9, responsible_text = ?10, "
-      "co_responsible_text = ?11, source_line = ?12 WHERE id = ?1");
-  auto update_line = db_.prepare("UPDATE activities SET source_line = ?2 WHERE id = ?1");
-  auto delete_roles = db_.prepare("DELETE FROM activity_units WHERE activity_id = ?1");
-  auto insert_role = db_.prepare(
-      "INSERT INTO activity_units (activity_id, unit_id, role, position) VALUES (?1, ?2, ?3, ?4)");
-  // ON CONFLICT names the uniqueness it tolerates; OR IGNORE would also skip
-  // rows failing the percent CHECK silently.
-  auto insert_progress = db_.prepare(
-      "INSERT INTO progress (activity_id, as_of, percent, note, recorded_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (activity_id, as_of, percent, note) DO NOTHING");
-  auto refresh_latest = db_.prepare(
-      "UPDATE activities SET (progress_percent, progress_as_of, progress_note, done) = "
-      "(SELECT percent, as_of, note, percent >= 100 FROM progress WHERE activity_id = ?1 "
-      "ORDER BY as_of DESC, id DESC LIMIT 1) WHERE id = ?1");
-  for (auto* statement : {&find, &find_roles, &insert_activity, &update_activity, &update_line,
-                          &delete_roles, &insert_role, &insert_progress, &refresh_latest}) {
-    if (!*statement) return with_context(context, statement->error());
-  }
-
-  const int64_t now = now_seconds();
-  ImportSummary summary;
-  for (const auto& imported : activities) {
-    const Activity& activity = imported.activity;
-    const std::string where = context + " (activity " + activity.number + ", line " +
-                              std::to_string(imported.source_line) + ")";
-    auto fail = [&](const Error& error) { return with_context(where, error); };
-
-    // Read the stored row, if any.
-    find->reset();
-    if (auto status = find->bind_all(plan_id, activity.number); !status)
-      return fail(status.error());
-    auto found = step_row(*find);
-    if (!found) return fail(found.error());
-    std::optional<StoredActivity> stored;
-    if (*found) {
-      StoredActivity row;
-      row.id = find->column_int64(0);
-      row.component = find->column_text(1);
-      row.subcomponent = find->column_text(2);
-      row.title = find->column_text(3);
-      row.deliverable = find->column_text(4);
-      row.indicator = find->column_text(5);
-      row.goal = find->column_text(6);
-      auto periods = parse_json_list<int>(find->column_text(7), "period list");
-      if (!periods) return fail(periods.error());
-      row.periods = std::move(periods).value();
-      auto deadline = parse_stored_date(find->column_optional_text(8), "deadline");
-      if (!deadline) return fail(deadline.error());
-      row.deadline = *deadline;
-      row.responsible_text = find->column_text(9);
-      row.co_responsible_text = find->column_text(10);
-      row.source_line = find->column_int(11);
-      find->reset();
-      find_roles->reset();
-      if (auto status = find_roles->bind(1, row.id); !status) return fail(status.error());
-      for (;;) {
-        auto role_row = step_row(*find_roles);
-        if (!role_row) return fail(role_row.error());
-        if (!*role_row) break;
-        auto& list =
-            find_roles->column_text(0) == "responsible" ? row.responsible : row.co_responsible;
-        list.push_back(find_roles->column_text(1));
-      }
-      stored = std::move(row);
-    }
-
-    int64_t activity_id = 0;
-    bool write_roles = false;
-    if (!stored) {
-      insert_activity->reset();
-      Status status = insert_activity->bind_all(
-          plan_id, activity.number, activity_sort_key(activity.number), activity.component,
-          activity.subcomponent, activity.title, activity.deliverable, activity.indicator,
-          activity.goal, json_text(activity.periods), date_text(activity.deadline),
-          imported.responsible_text, imported.co_responsible_text, int64_t{imported.source_line});
-      if (status) status = insert_activity->run();
-      if (!status) return fail(status.error());
-      activity_id = db_.last_insert_rowid();
-      write_roles = true;
-      ++summary.added;
-    } else {
-      activity_id = stored->id;
-      const bool fields_same = same_fields(*stored, imported);
-      const bool roles_same = same_roles(*stored, activity);
-      if (!fields_same) {
-        update_activity->reset();
-        Status status = update_activity->bind_all(
-            activity_id, activity.component, activity.subcomponent, activity.title,
-            activity.deliverable, activity.indicator, activity.goal, json_text(activity.periods),
-            date_text(activity.deadline), imported.responsible_text, imported.co_responsible_text,
-            int64_t{imported.source_line});
-        if (status) status = update_activity->run();
-        if (!status) return fail(status.error());
-      } else if (stored->source_line != imported.source_line) {
-        update_line->reset();
-        Status status = update_line->bind_all(activity_id, int64_t{imported.source_line});
-        if (status) status = update_line->run();
-        if (!status) return fail(status.error());
-      }
-      write_roles = !roles_same;
-      if (fields_same && roles_same) {
-        ++summary.unchanged;
-      } else {
-        ++summary.updated;
-      }
-    }
-
-    if (write_roles) {
-      delete_roles->reset();
-      Status status = delete_roles->bind(1, activity_id);
-      if (status) status = delete_roles->run();
-      if (!status) return fail(status.error());
-      for (const auto& [role, list] : {std::pair{"responsible", &activity.responsible},
-                                       std::pair{"co_responsible", &activity.co_responsible}}) {
-        for (size_t position = 0; position < list->size(); ++position) {
-          insert_role->reset();
-          status = insert_role->bind_all(activity_id, (*list)[position], role,
-                                         static_cast<int64_t>(position));
-          if (status) status = insert_role->run();
-          if (!status) return fail(status.error());
-        }
-      }
-    }
-
-    std::vector<Progress> history = imported.history;
-    if (history.empty() && activity.progress) history.push_back(*activity.progress);
-    int new_entries = 0;
-    for (const auto& progress : history) {
-      insert_progress->reset();
-      Status status = insert_progress->bind_all(activity_id, format_iso_date(progress.as_of),
-                                                progress.percent, progress.note, now);
-      if (status) status = insert_progress->run();
-      if (!status) return fail(status.error());
-      new_entries += static_cast<int>(db_.changes());
-    }
-    if (new_entries > 0) {
-      refresh_latest->reset();
-      Status status = refresh_latest->bind(1, activity_id);
-      if (status) status = refresh_latest->run();
-      if (!status) return fail(status.error());
-    }
-    summary.progress_added += new_entries;
-  }
-
-  if (dry_run) {
-    transaction->rollback();
-    return summary;
-  }
-  if (auto status = transaction->commit(); !status) return with_context(context, status.error());
-  return summary;
-}
-
 // Two queries (rows, then their units); callers run it inside one read
 // transaction so both see the same snapshot.
 Result<std::vector<Activity>> SqliteStore::read_activities(Statement& statement) {
@@ -569,9 +226,9 @@ Status SqliteStore::record_progress(const std::string& number, const Progress& p
   if (!transaction) return with_context(context, transaction.error());
 
   auto find = db_.prepare(
-      "SELECT a.id, p.name, p.year FROM activities a JOIN plans p ON p.id = a.plan_id "
-      "WHERE a.number = ?1 AND (?2 IS NULL OR p.name = ?2) AND (?3 IS NULL OR p.year = ?3) "
-      "ORDER BY p.name, p.year");
+      "SELECT a.id, p.name, p.year FROM plans p CROSS JOIN activities a "
+      "WHERE a.plan_id = p.id AND a.number = ?1 AND (?2 IS NULL OR p.name = ?2) "
+      "AND (?3 IS NULL OR p.year = ?3) ORDER BY p.name, p.year");
   if (!find) return with_context(context, find.error());
   if (auto status = find->bind_all(number, plan, year); !status) {
     return with_context(context, status.error());
@@ -603,15 +260,24 @@ Status SqliteStore::record_progress(const std::string& number, const Progress& p
   }
   const int64_t activity_id = matches.front().first;
 
+  const std::string as_of = format_iso_date(progress.as_of);
+  auto existing = db_.prepare(
+      "SELECT 1 FROM progress WHERE activity_id = ?1 AND as_of = ?2 AND percent = ?3 AND "
+      "note = ?4");
+  if (!existing) return with_context(context, existing.error());
+  Status status = existing->bind_all(activity_id, as_of, progress.percent, progress.note);
+  if (!status) return with_context(context, status.error());
+  auto recorded = step_row(*existing);
+  if (!recorded) return with_context(context, recorded.error());
+  if (*recorded) return {};  // already recorded: nothing to change
+
   auto insert = db_.prepare(
       "INSERT INTO progress (activity_id, as_of, percent, note, recorded_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (activity_id, as_of, percent, note) DO NOTHING");
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!insert) return with_context(context, insert.error());
-  Status status = insert->bind_all(activity_id, format_iso_date(progress.as_of), progress.percent,
-                                   progress.note, now_seconds());
+  status = insert->bind_all(activity_id, as_of, progress.percent, progress.note, now_seconds());
   if (status) status = insert->run();
   if (!status) return with_context(context, status.error());
-  if (db_.changes() == 0) return {};  // already recorded: nothing to change
 
   auto refresh = db_.prepare(
       "UPDATE activities SET (progress_percent, progress_as_of, progress_note, done) = "

@@ -45,17 +45,17 @@ class SqliteStore final : public Store {
   /// - `plan` and `year` decide where activities go (the activities' own
   ///   plan/year fields are ignored);
   /// - each number may appear once per import (else an error naming both
-  ///   lines, before anything is written);
+  ///   lines, and nothing is written);
   /// - an activity's progress entries are `history`, or `activity.progress`
   ///   alone when history is empty; percents must be 0..100;
   /// - a changed unit list replaces the activity's roles; activities missing
   ///   from the import are kept;
   /// - `source_line` is kept up to date but a moved line alone does not count
   ///   the activity as updated;
-  /// - unknown unit ids: an error naming each with its first activity.
-  Result<ImportSummary> apply_import(const std::string& plan, int year,
-                                     const std::vector<ImportedActivity>& activities,
-                                     bool dry_run) override;
+  /// - unknown unit ids: finish() fails naming each with its first activity.
+  /// Implemented in storage/sqlite_import.cpp.
+  Result<std::unique_ptr<PlanImport>> begin_import(const std::string& plan, int year,
+                                                   bool dry_run) override;
   Result<std::vector<Activity>> activities(const ActivityFilter& filter) override;
   /// Recording an entry identical to a stored one (same as_of, percent and
   /// note) changes nothing. The latest entry is the one with the greatest

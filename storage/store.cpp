@@ -26,4 +26,15 @@ std::optional<OutboxStatus> parse_outbox_status(std::string_view text) {
   return std::nullopt;
 }
 
+Result<ImportSummary> Store::apply_import(const std::string& plan, int year,
+                                          const std::vector<ImportedActivity>& activities,
+                                          bool dry_run) {
+  auto import = begin_import(plan, year, dry_run);
+  if (!import) return import.error();
+  for (const auto& activity : activities) {
+    if (auto status = (*import)->add(activity); !status) return status.error();
+  }
+  return (*import)->finish();
+}
+
 }  // namespace plazo

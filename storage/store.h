@@ -6,6 +6,7 @@
 /// whole or not at all. A Store is used from one thread at a time.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,9 +27,9 @@ struct ActivityFilter {
 
 /// What an import did (or, in a dry run, would do).
 struct ImportSummary {
-  int added = 0;       ///< activities new to the database
-  int updated = 0;     ///< activities whose fields changed
-  int unchanged = 0;   ///< activities identical to the stored ones
+  int added = 0;           ///< activities new to the database
+  int updated = 0;         ///< activities whose fields changed
+  int unchanged = 0;       ///< activities identical to the stored ones
   int progress_added = 0;  ///< progress entries appended
   bool changed() const { return added + updated + progress_added > 0; }
 };
@@ -52,9 +53,9 @@ struct OutboxEntry {
   OutboxStatus status = OutboxStatus::kPending;
   int attempts = 0;
   Instant created_at{};
-  Instant next_attempt_at{};     ///< pending/retry: not before this
+  Instant next_attempt_at{};           ///< pending/retry: not before this
   std::optional<Instant> lease_until;  ///< in flight: owned until this
-  std::string destination;       ///< "smtp://relay:25" or webhook host; groups backoff
+  std::string destination;             ///< "smtp://relay:25" or webhook host; groups backoff
   std::string last_error;
 };
 
@@ -78,6 +79,20 @@ struct OutboxCounts {
   std::optional<Instant> oldest_pending;
 };
 
+/// A plan import under way (Store::begin_import): activities go in one at a
+/// time, so a plan of any size streams from the parser to the database.
+/// Destroyed before finish(), it writes nothing.
+class PlanImport {
+ public:
+  virtual ~PlanImport() = default;
+  /// Upserts one activity. An error ends the import: later calls and
+  /// finish() return it, and nothing is written.
+  virtual Status add(const ImportedActivity& activity) = 0;
+  /// Commits (a dry run: rolls back) and says what changed, or the error
+  /// that ended the import. Call once.
+  virtual Result<ImportSummary> finish() = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -93,13 +108,17 @@ class Store {
 
   // -- Plan -------------------------------------------------------------------
 
-  /// Upserts the activities of plan (name, year) by activity number, in one
-  /// transaction: fields are updated when they differ, progress entries are
-  /// appended only when (as_of, percent, note) is new. With `dry_run` the
-  /// summary is computed and nothing is written. Unit ids must exist.
-  virtual Result<ImportSummary> apply_import(const std::string& plan, int year,
-                                             const std::vector<ImportedActivity>& activities,
-                                             bool dry_run) = 0;
+  /// Starts an upsert of the activities of plan (name, year) by activity
+  /// number, in one write transaction held until PlanImport::finish(): fields
+  /// are updated when they differ, progress entries are appended only when
+  /// (as_of, percent, note) is new. With `dry_run` the summary is computed
+  /// and nothing is written. Unit ids must exist. The import must not
+  /// outlive the store, and the store is not used otherwise meanwhile.
+  virtual Result<std::unique_ptr<PlanImport>> begin_import(const std::string& plan, int year,
+                                                           bool dry_run) = 0;
+  /// begin_import(), every activity in order, finish().
+  Result<ImportSummary> apply_import(const std::string& plan, int year,
+                                     const std::vector<ImportedActivity>& activities, bool dry_run);
   /// Activities matching `filter`, ordered by plan, year and activity number
   /// in natural order (1.2 before 1.10), each with its latest progress.
   virtual Result<std::vector<Activity>> activities(const ActivityFilter& filter) = 0;

@@ -47,17 +47,17 @@ Status run(Database& db, const char* sql, auto... values) {
 
 const std::set<std::string> kV1Tables = {"units", "plans", "activities", "activity_units",
                                          "progress"};
-const std::set<std::string> kLatestTables = {
-    "units",  "plans",        "activities",      "activity_units", "progress",
-    "outbox", "delivery_log", "scheduler_state", "open_deadlines"};
+const std::set<std::string> kLatestTables = {"units",          "plans",           "activities",
+                                             "activity_units", "progress",        "outbox",
+                                             "delivery_log",   "scheduler_state", "open_deadlines"};
 
 TEST(Schema, NewDatabaseGetsEveryTableAtTheLatestVersion) {
   auto db = Database::open(":memory:");
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*schema_version(*db), 0);
   ASSERT_TRUE(migrate(*db).ok());
-  EXPECT_EQ(latest_schema_version(), 3);
-  EXPECT_EQ(*schema_version(*db), 3);
+  EXPECT_EQ(latest_schema_version(), 4);
+  EXPECT_EQ(*schema_version(*db), 4);
   EXPECT_EQ(table_names(*db), kLatestTables);
   EXPECT_FALSE(db->in_transaction());
 }
@@ -158,6 +158,24 @@ TEST(Schema, VersionOneDataSurvivesTheMigrationToTheLatest) {
   auto added = (*store)->enqueue({message}, std::nullopt);
   ASSERT_TRUE(added.ok()) << added.error().message;
   EXPECT_EQ(*added, 1);
+
+  // Step 4 kept the progress entry (and its id) when it rebuilt the table:
+  // recording it again changes nothing, a new one becomes the latest.
+  ASSERT_TRUE((*store)
+                  ->record_progress("1.5",
+                                    Progress{*parse_iso_date("2023-08-31"), 66, "26 asesorías"},
+                                    std::nullopt, std::nullopt)
+                  .ok());
+  ASSERT_TRUE((*store)
+                  ->record_progress("1.5", Progress{*parse_iso_date("2023-12-29"), 100, "Hecho"},
+                                    std::nullopt, std::nullopt)
+                  .ok());
+  {
+    auto ids = (*store)->database().prepare("SELECT group_concat(id) FROM progress");
+    ASSERT_TRUE(ids.ok());
+    ASSERT_EQ(*ids->step(), Step::kRow);
+    EXPECT_EQ(ids->column_text(0), "1,2");
+  }
 }
 
 TEST(Schema, EveryEarlierVersionMigratesToTheSameSchemaAsANewDatabase) {
@@ -187,16 +205,16 @@ TEST(Schema, DatabaseFromANewerPlazoIsRefusedAndLeftAlone) {
   {
     Database db = open_file(path);
     ASSERT_TRUE(migrate(db).ok());
-    ASSERT_TRUE(db.exec("PRAGMA user_version = 4").ok());
+    ASSERT_TRUE(db.exec("PRAGMA user_version = 5").ok());
   }
   auto store = SqliteStore::open(path);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().message,
             "The database " + path +
-                " was written by a newer version of plazo (schema version 4; this plazo knows "
-                "up to 3): upgrade plazo or use another database.");
+                " was written by a newer version of plazo (schema version 5; this plazo knows "
+                "up to 4): upgrade plazo or use another database.");
   Database db = open_file(path);
-  EXPECT_EQ(*schema_version(db), 4);
+  EXPECT_EQ(*schema_version(db), 5);
 }
 
 TEST(Schema, NoDowngrades) {
@@ -206,10 +224,10 @@ TEST(Schema, NoDowngrades) {
   auto status = migrate(*db, 1);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().message,
-            "The database :memory: is at schema version 3, above the requested 1; migrations "
+            "The database :memory: is at schema version 4, above the requested 1; migrations "
             "only go forward.");
   EXPECT_FALSE(db->in_transaction());
-  EXPECT_EQ(*schema_version(*db), 3);
+  EXPECT_EQ(*schema_version(*db), 4);
 }
 
 TEST(Schema, FailedStepLeavesTheDatabaseAtItsVersion) {

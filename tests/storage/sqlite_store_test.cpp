@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "storage/message_json.h"
 #include "storage/queries.h"
 #include "support/fake_clock.h"
@@ -448,6 +450,104 @@ TEST_P(StoreTest, AFailureMidImportRollsBackEverything) {
   EXPECT_EQ(summary.updated, 1);
 }
 
+// 150 activities: two full multi-row statements and a remainder written
+// row by row, for each of activities, roles and progress.
+std::vector<ImportedActivity> many_activities(int n) {
+  std::vector<ImportedActivity> activities;
+  for (int i = 1; i <= n; ++i) {
+    const std::string number = "5." + std::to_string(i);
+    std::vector<std::string> co;
+    if (i % 3 == 0) co = {"tic", "general"};
+    std::vector<Progress> history = {{day("2023-04-30"), i % 101, "Avance " + number}};
+    if (i % 2 == 0) history.push_back({day("2023-08-31"), 100, ""});
+    activities.push_back(imported(number, day("2023-06-30"), {"planeacion"}, co, history));
+    activities.back().source_line = 10 + i;
+  }
+  return activities;
+}
+
+TEST_P(StoreTest, AnImportLargerThanABatchWritesEveryRowInOrder) {
+  const auto activities = many_activities(150);
+  const ImportSummary summary = import(activities);
+  EXPECT_EQ(summary.added, 150);
+  EXPECT_EQ(summary.progress_added, 150 + 75);
+  const auto stored = all();
+  ASSERT_EQ(stored.size(), 150u);
+  for (int i = 1; i <= 150; ++i) {
+    SCOPED_TRACE("activity 5." + std::to_string(i));
+    const Activity& a = stored[static_cast<size_t>(i - 1)];
+    EXPECT_EQ(a.number, "5." + std::to_string(i));
+    EXPECT_EQ(a.responsible, std::vector<std::string>{"planeacion"});
+    EXPECT_EQ(a.co_responsible, i % 3 == 0 ? (std::vector<std::string>{"tic", "general"})
+                                           : std::vector<std::string>{});
+    ASSERT_TRUE(a.progress.has_value());
+    EXPECT_EQ(a.progress->percent, i % 2 == 0 ? 100 : i % 101);
+    EXPECT_EQ(a.done(), i % 2 == 0 || i % 101 == 100);
+  }
+  EXPECT_EQ(count("activity_units"), 150 + 2 * 50);
+  EXPECT_EQ(count("progress"), 225);
+  {
+    auto check = store_->database().prepare("PRAGMA integrity_check");
+    ASSERT_TRUE(check.ok());
+    ASSERT_EQ(*check->step(), Step::kRow);
+    EXPECT_EQ(check->column_text(0), "ok");
+  }
+  // The open-deadline summary the triggers keep counted the batched rows.
+  auto deadlines = store_->open_deadlines();
+  ASSERT_TRUE(deadlines.ok()) << deadlines.error().message;
+  ASSERT_EQ(deadlines->size(), 1u);
+  EXPECT_EQ((*deadlines)[0].count, 75);  // the odd numbers: none of them reached 100 %
+
+  // Again: nothing changes; one new cut on each is one entry each.
+  EXPECT_FALSE(import(activities).changed());
+  auto next = activities;
+  for (auto& a : next) a.history.push_back({day("2023-12-31"), 100, "Cerrada"});
+  const ImportSummary again = import(next);
+  EXPECT_EQ(again.unchanged, 150);
+  EXPECT_EQ(again.progress_added, 150);
+  const auto closed = all();
+  EXPECT_TRUE(
+      std::all_of(closed.begin(), closed.end(), [](const Activity& a) { return a.done(); }));
+  ASSERT_TRUE(store_->open_deadlines().ok());
+  EXPECT_TRUE(store_->open_deadlines()->empty());
+}
+
+TEST_P(StoreTest, AFailureInsideABatchNamesTheActivitiesOfThatStatement) {
+  ASSERT_TRUE(
+      store_->database()
+          .exec("CREATE TRIGGER fail_on_5_30 BEFORE INSERT ON activities "
+                "WHEN NEW.number = '5.30' BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+          .ok());
+  auto result = store_->apply_import("PAAC", 2023, many_activities(150), false);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message,
+            "Cannot import plan PAAC 2023 (one of activities 5.1 to 5.64, lines 11 to 74): "
+            "injected failure (database " +
+                std::string(GetParam() == Backing::kMemory ? ":memory:" : path_) + ")");
+  EXPECT_FALSE(store_->database().in_transaction());
+  EXPECT_EQ(count("activities"), 0);
+  EXPECT_EQ(count("plans"), 0);
+}
+
+TEST_P(StoreTest, AnImportDroppedBeforeFinishWritesNothing) {
+  {
+    auto plan_import = store_->begin_import("PAAC", 2023, /*dry_run=*/false);
+    ASSERT_TRUE(plan_import.ok()) << plan_import.error().message;
+    for (const auto& a : many_activities(100)) ASSERT_TRUE((*plan_import)->add(a).ok());
+  }
+  EXPECT_FALSE(store_->database().in_transaction());
+  EXPECT_EQ(count("activities"), 0);
+  EXPECT_EQ(count("progress"), 0);
+  EXPECT_EQ(count("activity_units"), 0);
+  // Finishing twice is refused; the first result stands.
+  auto plan_import = store_->begin_import("PAAC", 2023, false);
+  ASSERT_TRUE(plan_import.ok());
+  ASSERT_TRUE((*plan_import)->add(many_activities(1).front()).ok());
+  ASSERT_TRUE((*plan_import)->finish().ok());
+  EXPECT_FALSE((*plan_import)->finish().ok());
+  EXPECT_EQ(count("activities"), 1);
+}
+
 TEST_P(StoreTest, PlansAndYearsAreSeparate) {
   import(paac_2023());
   const ImportSummary summary = import(paac_2023(), false, "PAAC", 2024);
@@ -642,8 +742,8 @@ TEST_P(StoreTest, OpenDeadlinesStayInStepWithTheActivities) {
           .ok());
   expect_in_step("7.1 done");
   ASSERT_TRUE(
-      store_->record_progress("7.1", {day("2023-12-01"), 80, "Reabierta"}, std::nullopt,
-                              std::nullopt)
+      store_
+          ->record_progress("7.1", {day("2023-12-01"), 80, "Reabierta"}, std::nullopt, std::nullopt)
           .ok());
   expect_in_step("7.1 open again");
   ASSERT_TRUE(store_->database().exec("DELETE FROM plans").ok());
