@@ -6,9 +6,10 @@
 // Target: under 2 s and under 100 MB.
 //
 // By default the activities go to a sink that looks at each and keeps none:
-// that measures the parser. With --collect they are kept in a ParsedMatrix,
-// as `plazo import` must do for Store::apply_import, which takes them all
-// at once; that figure is the parser plus the activities themselves.
+// that measures the parser (`plazo import` streams them into the database
+// the same way). With --collect they are kept in a ParsedMatrix, as a
+// caller of Store::apply_import (which takes them all at once) must; that
+// figure is the parser plus the activities themselves.
 
 #include <sys/resource.h>
 #include <unistd.h>
