@@ -67,20 +67,38 @@ MetricsSample DeliveryMetrics::sample() const {
 }
 
 void MessageKinds::remember(const Message& message) {
-  const std::string key = message.key.empty() ? idempotency_key(message) : message.key;
-  auto [it, inserted] = kinds_.insert_or_assign(key, kind_labels(message));
+  std::string key = message.key.empty() ? idempotency_key(message) : message.key;
+  std::vector<KindLabel> labels = kind_labels(message);
+  std::lock_guard lock(mutex_);
+  auto [it, inserted] = kinds_.try_emplace(std::move(key));
+  it->second.kinds = std::move(labels);
   if (!inserted) return;
-  order_.push_back(key);
-  while (order_.size() > capacity_) {
-    kinds_.erase(order_.front());
+  it->second.in_order = order_.insert(order_.end(), std::string_view(it->first));
+  while (kinds_.size() > capacity_) {
+    const std::string oldest(order_.front());
     order_.pop_front();
+    kinds_.erase(oldest);
   }
 }
 
 std::vector<KindLabel> MessageKinds::kinds_of(const std::string& key) const {
+  std::lock_guard lock(mutex_);
   auto it = kinds_.find(key);
   if (it == kinds_.end()) return {"unknown"};
-  return it->second;
+  return it->second.kinds;
+}
+
+void MessageKinds::forget(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto it = kinds_.find(key);
+  if (it == kinds_.end()) return;
+  order_.erase(it->second.in_order);
+  kinds_.erase(it);
+}
+
+size_t MessageKinds::size() const {
+  std::lock_guard lock(mutex_);
+  return kinds_.size();
 }
 
 std::string job_key(const DeliveryJob& job) {
@@ -93,12 +111,12 @@ std::string job_key(const DeliveryJob& job) {
 void MeteredTransport::submit(DeliveryJob job, DeliveryCallback done) {
   const Channel channel =
       std::holds_alternative<EmailJob>(job) ? Channel::kEmail : Channel::kWebhook;
-  // Looked up here, on the loop thread that owns `kinds_`; the callback may
-  // run on the transport's thread and only touches the locked counters.
-  auto kinds = kinds_.kinds_of(job_key(job));
-  inner_.submit(std::move(job), [this, channel, kinds = std::move(kinds),
+  std::string key = job_key(job);
+  auto kinds = kinds_.kinds_of(key);
+  inner_.submit(std::move(job), [this, channel, key = std::move(key), kinds = std::move(kinds),
                                  done = std::move(done)](DeliveryOutcome outcome) {
     metrics_.record_attempt(channel, kinds, outcome);
+    if (outcome.status != DeliveryStatus::kRetryable) kinds_.forget(key);
     done(std::move(outcome));
   });
 }

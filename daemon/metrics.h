@@ -17,10 +17,11 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -84,19 +85,31 @@ std::vector<KindLabel> kind_labels(const Message& message);
 
 /// Remembers which kinds each idempotency key's message holds, so that an
 /// attempt can be counted by kind (a Transport job carries only the key).
-/// Bounded: past `capacity` keys the oldest are forgotten. Loop thread only.
+/// A key is forgotten once its message is done with (sent, or refused for
+/// good: see MeteredTransport), so it holds the messages still to deliver;
+/// and bounded: past `capacity` keys the oldest are forgotten (their
+/// attempts count as "unknown"). Thread-safe.
 class MessageKinds {
  public:
   explicit MessageKinds(size_t capacity = 100000) : capacity_(capacity) {}
   void remember(const Message& message);
   /// The kinds of `key`'s message; {"unknown"} when not remembered.
   std::vector<KindLabel> kinds_of(const std::string& key) const;
-  size_t size() const { return kinds_.size(); }
+  /// Drops `key` (no-op when not remembered).
+  void forget(const std::string& key);
+  size_t size() const;
 
  private:
+  struct Entry {
+    std::vector<KindLabel> kinds;
+    std::list<std::string_view>::iterator in_order;
+  };
   size_t capacity_;
-  std::unordered_map<std::string, std::vector<KindLabel>> kinds_;
-  std::deque<std::string> order_;  // insertion order, for eviction
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> kinds_;  // guarded by mutex_
+  // Keys of kinds_ (views of the map's own, which never move), oldest
+  // first, for eviction; guarded by mutex_.
+  std::list<std::string_view> order_;
 };
 
 /// The idempotency key a job carries: the email's key, or the webhook's
@@ -104,19 +117,20 @@ class MessageKinds {
 std::string job_key(const DeliveryJob& job);
 
 /// A Transport that forwards to another and records every outcome in
-/// `metrics`. submit() must be called on the loop thread (it reads `kinds`);
-/// the outcome is recorded on whatever thread the inner transport calls back
-/// on. `inner`, `kinds` and `metrics` must outlive it.
+/// `metrics`, by the kinds `kinds` remembers for the job's key; a sent or
+/// permanently refused message's key is then forgotten there (no attempt
+/// follows those). The outcome is recorded on whatever thread the inner
+/// transport calls back on. `inner`, `kinds` and `metrics` must outlive it.
 class MeteredTransport final : public Transport {
  public:
-  MeteredTransport(Transport& inner, const MessageKinds& kinds, DeliveryMetrics& metrics)
+  MeteredTransport(Transport& inner, MessageKinds& kinds, DeliveryMetrics& metrics)
       : inner_(inner), kinds_(kinds), metrics_(metrics) {}
   void submit(DeliveryJob job, DeliveryCallback done) override;
   void shutdown() override { inner_.shutdown(); }
 
  private:
   Transport& inner_;
-  const MessageKinds& kinds_;
+  MessageKinds& kinds_;
   DeliveryMetrics& metrics_;
 };
 

@@ -102,6 +102,34 @@ TEST(Metrics, MessageKindsRemembersAndForgetsOldest) {
   EXPECT_EQ(kinds.kinds_of("c"), (std::vector<KindLabel>{"publish_due"}));
 }
 
+TEST(Metrics, MessageKindsForgetsAKeyAndEvictsOnlyWhatIsLeft) {
+  MessageKinds kinds(2);
+  kinds.remember(message_with(Channel::kEmail, {ItemKind::kToday}, "a"));
+  kinds.remember(message_with(Channel::kEmail, {ItemKind::kOverdue}, "b"));
+  kinds.forget("a");
+  kinds.forget("never");
+  EXPECT_EQ(kinds.size(), 1u);
+  kinds.remember(message_with(Channel::kEmail, {ItemKind::kPublishDue}, "c"));
+  // "a" left room: nothing was evicted for "c".
+  EXPECT_EQ(kinds.size(), 2u);
+  EXPECT_EQ(kinds.kinds_of("b"), (std::vector<KindLabel>{"overdue"}));
+  EXPECT_EQ(kinds.kinds_of("c"), (std::vector<KindLabel>{"publish_due"}));
+  kinds.remember(message_with(Channel::kEmail, {ItemKind::kToday}, "d"));
+  EXPECT_EQ(kinds.kinds_of("b"), (std::vector<KindLabel>{"unknown"}));
+  EXPECT_EQ(kinds.kinds_of("d"), (std::vector<KindLabel>{"today"}));
+}
+
+TEST(Metrics, MeteredTransportForgetsAPermanentlyRefusedMessage) {
+  FakeTransport inner({FakeTransport::permanent("550 no such user")});
+  MessageKinds kinds;
+  kinds.remember(message_with(Channel::kEmail, {ItemKind::kToday}, "k"));
+  DeliveryMetrics metrics;
+  MeteredTransport transport(inner, kinds, metrics);
+  transport.submit(email_job("k"), [](DeliveryOutcome) {});
+  EXPECT_EQ(count(metrics.sample(), Channel::kEmail, "today", MessageResult::kDead), 1);
+  EXPECT_EQ(kinds.size(), 0u);
+}
+
 TEST(Metrics, MessageKindsKeysEmptyKeyLikeTheStore) {
   MessageKinds kinds;
   auto message = message_with(Channel::kEmail, {ItemKind::kToday}, "");
@@ -135,6 +163,11 @@ TEST(Metrics, MeteredTransportRecordsOutcomeAndPassesItOn) {
   EXPECT_EQ(count(sample, Channel::kWebhook, "upcoming", MessageResult::kFailed), 1);
   EXPECT_EQ(count(sample, Channel::kEmail, "escalation", MessageResult::kSent), 1);
   EXPECT_EQ(count(sample, Channel::kEmail, "unknown", MessageResult::kSent), 1);
+  // k1 failed for now and keeps its kinds for the next attempt; k2 was sent
+  // and is forgotten, so a soak of many messages does not grow the map.
+  EXPECT_EQ(kinds.size(), 1u);
+  EXPECT_EQ(kinds.kinds_of("k1"), (std::vector<KindLabel>{"upcoming"}));
+  EXPECT_EQ(kinds.kinds_of("k2"), (std::vector<KindLabel>{"unknown"}));
 
   transport.shutdown();
   EXPECT_TRUE(inner.is_shut_down());
