@@ -90,7 +90,7 @@ bool is_ready(const HealthSnapshot& snapshot) {
 std::string readyz_json(const HealthSnapshot& s) {
   nlohmann::json problems = nlohmann::json::array();
   if (s.stopping) problems.push_back("the daemon is stopping");
-  if (!s.database_ok) problems.push_back("the database is unreachable: " + s.database_error);
+  if (!s.database_ok) problems.push_back("the database fails: " + s.database_error);
   if (s.last_reload && !s.last_reload->ok) {
     problems.push_back("the last config reload failed; the previous config is in force");
   }

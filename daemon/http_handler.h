@@ -8,8 +8,11 @@
 /// Routes:
 ///  - GET /healthz: 200 "ok\n" while the event loop runs.
 ///  - GET /readyz: 200 when ready, else 503; JSON body (see readyz_json).
-///    Ready means the loop runs (not stopping) and the database answered its
-///    last check. A rejected reload does not make the daemon unready: it
+///    Ready means the loop runs (not stopping) and every kind of database
+///    work it does (watching for changes, counting the outbox, the
+///    scheduling pass, starting and recording deliveries, ...) succeeded the
+///    last time it was tried: reads that work do not hide writes that fail
+///    (a full disk). A rejected reload does not make the daemon unready: it
 ///    keeps running, and sending, with the previous config; /readyz says so
 ///    under config.last_reload and in `problems`, and /metrics in
 ///    plazo_config_reload_success.
@@ -47,7 +50,9 @@ struct HealthSnapshot {
   Instant now{};        ///< when the snapshot was taken (for ages)
   bool stopping = false;
   bool database_ok = true;
-  std::string database_error;  ///< the last database error, when not ok
+  /// When not ok: the error of each kind of database work that fails now,
+  /// joined by "; ".
+  std::string database_error;
   std::string config_path;
   Instant config_loaded_at{};               ///< when the config in force was loaded
   std::optional<ReloadStatus> last_reload;  ///< nullopt until the first SIGHUP

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <csignal>
+#include <map>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -69,6 +71,38 @@ std::optional<Instant> PassPlanner::next_pass() const {
 
 // -- Service -------------------------------------------------------------------
 
+namespace {
+
+// The database work the loop does. Each kind keeps its own last error until
+// that same work next succeeds: one query that works says nothing of
+// another. A full disk or a read-only directory still answers reads, so a
+// read that works must not make a failing write look healthy.
+enum class DatabaseWork { kPoll, kCounts, kPlan, kPass, kDelivery, kNextDue, kKinds, kUnits };
+
+std::string_view work_name(DatabaseWork work) {
+  switch (work) {
+    case DatabaseWork::kPoll:
+      return "watching for changes";
+    case DatabaseWork::kCounts:
+      return "counting the outbox";
+    case DatabaseWork::kPlan:
+      return "planning the next pass";
+    case DatabaseWork::kPass:
+      return "the scheduling pass";
+    case DatabaseWork::kDelivery:
+      return "starting and recording deliveries";
+    case DatabaseWork::kNextDue:
+      return "finding the next delivery";
+    case DatabaseWork::kKinds:
+      return "reading the pending messages";
+    case DatabaseWork::kUnits:
+      return "storing the units";
+  }
+  return "?";
+}
+
+}  // namespace
+
 struct Service::Impl {
   Impl(ServiceParts p, Config c, ServiceSettings s)
       : parts(p),
@@ -96,7 +130,9 @@ struct Service::Impl {
   void refresh_snapshot(bool force_counts);
   void update_status();
   void remember_pending_kinds();
-  void database_failed(const Error& error);
+  void database_failed(DatabaseWork work, const Error& error);
+  void database_worked(DatabaseWork work);
+  void show_database_errors();
   void wait_signal();
   void reload();
   void begin_stop();
@@ -115,6 +151,7 @@ struct Service::Impl {
   asio::signal_set signals;
   std::unique_ptr<HealthServer> server;
   HealthSnapshot snapshot;
+  std::map<DatabaseWork, std::string> database_errors;  ///< what fails now, and why
 
   std::optional<std::chrono::microseconds> watchdog;
   SteadyTime last_watchdog{};
@@ -157,8 +194,9 @@ void Service::Impl::on_wake() {
   const Instant now = parts.clock.now();
   auto ran = planner->run_if_due(now);
   if (!ran) {
-    database_failed(Error{"scheduling pass failed: " + ran.error().message});
+    database_failed(DatabaseWork::kPass, Error{"scheduling pass failed: " + ran.error().message});
   } else if (*ran) {
+    database_worked(DatabaseWork::kPass);
     on_pass(**ran, now);
   }
   if (!kinds_loaded) remember_pending_kinds();
@@ -185,7 +223,7 @@ void Service::Impl::on_pass(const PassSummary& summary, Instant now) {
       if (auto entries = parts.store.outbox(std::nullopt, summary.enqueued); entries) {
         for (auto& entry : *entries) read_back.push_back(std::move(entry.message));
       } else {
-        database_failed(entries.error());
+        database_failed(DatabaseWork::kCounts, entries.error());
       }
     }
     for (const auto& message : *fresh) parts.kinds.remember(message);
@@ -200,7 +238,10 @@ void Service::Impl::on_pass(const PassSummary& summary, Instant now) {
 void Service::Impl::pump() {
   if (stopping) return;
   if (auto started = parts.delivery.pump(); !started) {
-    database_failed(Error{"starting deliveries failed: " + started.error().message});
+    database_failed(DatabaseWork::kDelivery,
+                    Error{"starting deliveries failed: " + started.error().message});
+  } else {
+    database_worked(DatabaseWork::kDelivery);
   }
 }
 
@@ -209,8 +250,9 @@ void Service::Impl::arm() {
   std::optional<Instant> next_delivery;
   if (auto due = parts.delivery.next_due(); due) {
     next_delivery = *due;
+    database_worked(DatabaseWork::kNextDue);
   } else {
-    database_failed(due.error());
+    database_failed(DatabaseWork::kNextDue, due.error());
   }
   const auto delay =
       wake_delay(parts.clock.now(), planner->next_pass(), next_delivery, 1s, settings.max_sleep);
@@ -256,10 +298,14 @@ void Service::Impl::tick() {
 void Service::Impl::poll_data_version() {
   last_poll = std::chrono::steady_clock::now();
   auto version = parts.store.data_version();
-  if (!version) return database_failed(version.error());
-  if (!snapshot.database_ok) spdlog::info("the database answers again");
-  snapshot.database_ok = true;
-  snapshot.database_error.clear();
+  if (!version) return database_failed(DatabaseWork::kPoll, version.error());
+  database_worked(DatabaseWork::kPoll);
+  if (database_errors.contains(DatabaseWork::kUnits)) {
+    // A reload could not store its units: try again until it can.
+    if (auto synced = parts.store.sync_units(config.units); synced) {
+      database_worked(DatabaseWork::kUnits);
+    }
+  }
   const bool changed = data_version && *data_version != *version;
   data_version = *version;
   if (!changed || stopping) return;
@@ -267,7 +313,9 @@ void Service::Impl::poll_data_version() {
   // next pass or delivery may have moved.
   spdlog::debug("the database changed; replanning");
   if (auto planned = planner->replan(parts.clock.now()); !planned) {
-    database_failed(planned.error());
+    database_failed(DatabaseWork::kPlan, planned.error());
+  } else {
+    database_worked(DatabaseWork::kPlan);
   }
   counts_dirty = true;
   if (once) return;
@@ -288,11 +336,12 @@ void Service::Impl::refresh_snapshot(bool force_counts) {
   last_counts = steady_now;
   counts_dirty = false;
   auto counts = parts.store.outbox_counts();
-  if (!counts) return database_failed(counts.error());
+  if (!counts) return database_failed(DatabaseWork::kCounts, counts.error());
   snapshot.outbox = *counts;
   auto last = parts.store.last_pass();
-  if (!last) return database_failed(last.error());
+  if (!last) return database_failed(DatabaseWork::kCounts, last.error());
   snapshot.last_pass = *last;
+  database_worked(DatabaseWork::kCounts);
 }
 
 void Service::Impl::update_status() {
@@ -308,22 +357,42 @@ void Service::Impl::update_status() {
 }
 
 void Service::Impl::remember_pending_kinds() {
-  kinds_loaded = true;
   // Messages scheduled by an earlier run may still be delivered by this one;
-  // their kinds label the delivery metrics.
+  // their kinds label the delivery metrics. Tried again at the next wake-up
+  // until it works.
   for (OutboxStatus status :
        {OutboxStatus::kPending, OutboxStatus::kRetry, OutboxStatus::kInFlight}) {
     auto entries = parts.store.outbox(status, 100000);
-    if (!entries) return database_failed(entries.error());
+    if (!entries) return database_failed(DatabaseWork::kKinds, entries.error());
     for (const auto& entry : *entries) parts.kinds.remember(entry.message);
   }
+  kinds_loaded = true;
+  database_worked(DatabaseWork::kKinds);
 }
 
-void Service::Impl::database_failed(const Error& error) {
-  if (!snapshot.database_ok && snapshot.database_error == error.message) return;  // said already
+void Service::Impl::database_failed(DatabaseWork work, const Error& error) {
+  auto [it, fresh] = database_errors.try_emplace(work, error.message);
+  if (!fresh && it->second == error.message) return;  // said already
+  it->second = error.message;
   spdlog::error("{}", error.message);
-  snapshot.database_ok = false;
-  snapshot.database_error = error.message;
+  show_database_errors();
+}
+
+void Service::Impl::database_worked(DatabaseWork work) {
+  auto it = database_errors.find(work);
+  if (it == database_errors.end()) return;
+  spdlog::info("the database works again for {} (it failed: {})", work_name(work), it->second);
+  database_errors.erase(it);
+  show_database_errors();
+}
+
+void Service::Impl::show_database_errors() {
+  snapshot.database_ok = database_errors.empty();
+  snapshot.database_error.clear();
+  for (const auto& [work, message] : database_errors) {
+    if (!snapshot.database_error.empty()) snapshot.database_error += "; ";
+    snapshot.database_error += message;
+  }
 }
 
 void Service::Impl::wait_signal() {
@@ -382,11 +451,17 @@ void Service::Impl::reload() {
   if (next.daemon.database != config.daemon.database) {
     spdlog::warn("[daemon] database changed; it takes effect when plazo restarts");
   }
-  if (auto synced = parts.store.sync_units(next.units); !synced) database_failed(synced.error());
+  if (auto synced = parts.store.sync_units(next.units); !synced) {
+    database_failed(DatabaseWork::kUnits, synced.error());
+  } else {
+    database_worked(DatabaseWork::kUnits);
+  }
   setup_logging(settings.log_level_override.value_or(next.daemon.log_level));
   config = std::move(next);
   if (auto planned = planner->set_scheduler(std::move(*scheduler), now); !planned) {
-    database_failed(planned.error());
+    database_failed(DatabaseWork::kPlan, planned.error());
+  } else {
+    database_worked(DatabaseWork::kPlan);
   }
   snapshot.last_reload = ReloadStatus{now, true, {}};
   ++snapshot.reloads_applied;
@@ -453,7 +528,7 @@ void Service::Impl::check_once_done() {
   // Nothing in flight: whatever could start now starts; when nothing can,
   // everything due now has had its attempt.
   auto started = parts.delivery.pump();
-  if (!started) database_failed(started.error());
+  if (!started) database_failed(DatabaseWork::kDelivery, started.error());
   if (!started || *started == 0) begin_stop();
 }
 

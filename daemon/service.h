@@ -22,6 +22,13 @@
 ///    not delivered stay pending for the next start.
 ///  - The health endpoint (health_server.h), answering from a snapshot the
 ///    loop keeps up to date, never from a query per request.
+///  - Database errors (a full disk, a read-only file) are kept per kind of
+///    work (the pass, starting and recording deliveries, the reads of the
+///    housekeeping tick, ...) until that same work next succeeds: /readyz
+///    stays 503 with the reasons while writes fail, even if reads work. What
+///    failed is tried again by itself (the pass 10 s later, deliveries at
+///    the next wake-up, at most a second apart while they fail), so nothing
+///    is lost and the daemon is ready again once the database takes writes.
 
 #include <chrono>
 #include <functional>

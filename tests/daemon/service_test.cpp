@@ -36,9 +36,14 @@ class FakeDelivery final : public DeliveryDriver {
   Result<int> recover() override { return 0; }
   Result<int> pump() override {
     ++pumps;
+    if (fail_pump) return Error{"Cannot claim outbox messages: database or disk is full"};
     return 0;
   }
-  Result<std::optional<Instant>> next_due() override { return std::optional<Instant>(); }
+  Result<std::optional<Instant>> next_due() override {
+    // While pumps fail, something is due (long ago): the loop tries again.
+    if (fail_pump) return std::optional<Instant>(Instant{});
+    return std::optional<Instant>();
+  }
   void set_on_progress(std::function<void()> fn) override { on_progress = std::move(fn); }
   void stop() override { stopped = true; }
   int in_flight() const override { return 0; }
@@ -46,6 +51,7 @@ class FakeDelivery final : public DeliveryDriver {
   void shutdown_transport() override { transport_shut = true; }
 
   std::atomic<bool> reject_config{false};
+  std::atomic<bool> fail_pump{false};  ///< as a full disk fails a claim
   std::atomic<int> configured{0};
   std::atomic<int> pumps{0};
   std::atomic<bool> stopped{false};
@@ -254,6 +260,50 @@ TEST_F(ServiceTest, NoticesWhatAnotherProcessCommits) {
   ASSERT_TRUE((*other)->apply_import("PAAC", 2023, {a}, false).ok());
   EXPECT_TRUE(
       eventually([&] { return readyz()["scheduler"]["next_wakeup"] == "2023-11-23T13:00:00Z"; }));
+}
+
+// A database that answers reads but refuses writes (a full disk): the
+// failed delivery work keeps /readyz at 503 while the reads of the loop
+// (PRAGMA data_version, outbox counts) go on working, and only that work
+// succeeding again makes it ready.
+TEST_F(ServiceTest, AWriteThatFailsKeepsItUnreadyWhileReadsWork) {
+  ServiceSettings settings;
+  settings.data_poll = 20ms;
+  delivery_.fail_pump = true;
+  start(settings);
+  nlohmann::json ready;
+  ASSERT_TRUE(eventually([&] {
+    ready = readyz();
+    return ready.is_object() && ready["ready"] == false;
+  }));
+  EXPECT_EQ(ready["database"]["ok"], false);
+  EXPECT_EQ(ready["database"]["error"],
+            "starting deliveries failed: Cannot claim outbox messages: database or disk is full");
+  ASSERT_EQ(ready["problems"].size(), 1u);
+  EXPECT_NE(ready["problems"][0].get<std::string>().find("database or disk is full"),
+            std::string::npos);
+
+  // Two more failed attempts (a second apart), a hundred good reads between
+  // them: never ready meanwhile.
+  const int pumps = delivery_.pumps;
+  int answers = 0;
+  int ready_answers = 0;
+  ASSERT_TRUE(eventually([&] {
+    auto r = readyz();
+    ++answers;
+    if (!r.is_object() || r["ready"] != false) ++ready_answers;
+    return delivery_.pumps >= pumps + 2;
+  }));
+  EXPECT_EQ(ready_answers, 0) << "of " << answers;
+
+  delivery_.fail_pump = false;
+  ASSERT_TRUE(eventually([&] {
+    ready = readyz();
+    return ready.is_object() && ready["ready"] == true;
+  }));
+  EXPECT_EQ(ready["database"]["ok"], true);
+  EXPECT_TRUE(ready["database"]["error"].is_null());
+  EXPECT_TRUE(ready["problems"].empty());
 }
 
 TEST_F(ServiceTest, StopRequestEndsRunAndStopsDelivery) {
