@@ -2,12 +2,15 @@
 """A webhook receiver for tests (Python stdlib only; run with /usr/bin/python3).
 
 Listens on 127.0.0.1:PORT, records every request as one JSON line in --log
-(method, path, headers, body; written and flushed before answering) and
-answers as told:
+(method, path, headers, body, "status": the status line it answers with, null
+with --hang, and "at": when it arrived, in seconds since the epoch; written
+and flushed before answering) and answers as told:
 
   --status N            answer N (default 200)
   --retry-after VALUE   add a Retry-After header with VALUE
   --fail-first N        answer 503 to the first N requests, then --status
+  --fail-for SECONDS    answer 503 to every request that arrives within
+                        SECONDS of the first one, then --status
   --hang                never answer (the client must time out)
   --delay SECONDS       wait this long before answering (a slow receiver)
   --close               send the status line and part of a body, then close
@@ -32,6 +35,7 @@ def main():
     parser.add_argument("--status", type=int, default=200)
     parser.add_argument("--retry-after")
     parser.add_argument("--fail-first", type=int, default=0)
+    parser.add_argument("--fail-for", type=float, default=0.0)
     parser.add_argument("--hang", action="store_true")
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--close", action="store_true")
@@ -40,7 +44,7 @@ def main():
     args = parser.parse_args()
 
     lock = threading.Lock()
-    state = {"count": 0}
+    state = {"count": 0, "first": None}
     log = open(args.log, "a", encoding="utf-8")
 
     class Handler(BaseHTTPRequestHandler):
@@ -55,11 +59,19 @@ def main():
             with lock:
                 state["count"] += 1
                 number = state["count"]
+                arrived = time.monotonic()
+                if state["first"] is None:
+                    state["first"] = arrived
+                failing = number <= args.fail_first or arrived - state["first"] < args.fail_for
+                status = 503 if failing else args.status
+                answered = None if args.hang else 200 if args.close else status
                 record = {
                     "method": self.command,
                     "path": self.path,
                     "headers": {k: v for k, v in self.headers.items()},
                     "body": body.decode("utf-8", errors="replace"),
+                    "status": answered,
+                    "at": time.time(),
                 }
                 if args.secret is not None:
                     timestamp = self.headers.get("X-Plazo-Timestamp", "")
@@ -81,7 +93,6 @@ def main():
                 self.wfile.flush()
                 self.close_connection = True
                 return
-            status = 503 if number <= args.fail_first else args.status
             reply = json.dumps({"received": number}).encode()
             self.send_response(status)
             if args.retry_after is not None:
