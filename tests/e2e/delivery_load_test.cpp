@@ -19,6 +19,7 @@
 #include "daemon/loopback_http.h"
 #include "storage/sqlite_store.h"
 #include "support/loopback.h"
+#include "support/outbox_probe.h"
 #include "support/process.h"
 
 namespace plazo::testing {
@@ -62,19 +63,19 @@ class DeliveryLoad : public ::testing::Test {
   }
 
   void start_receiver(std::vector<std::string> options = {}) {
-    std::vector<std::string> argv = {"/usr/bin/python3", kReceiver, "--port",
-                                     std::to_string(receiver_port_), "--log", log_};
+    std::vector<std::string> argv = {
+        "/usr/bin/python3", kReceiver, "--port", std::to_string(receiver_port_), "--log", log_};
     argv.insert(argv.end(), options.begin(), options.end());
     receiver_ = std::make_unique<LocalServer>(argv, receiver_port_);
     ASSERT_TRUE(receiver_->ready()) << receiver_->diagnostics();
   }
 
   std::unique_ptr<Child> start_plazo(const std::vector<std::string>& extra) {
-    std::vector<std::string> argv = {PLAZO_BINARY,   "run",     "--config",
-                                     config_,        "--database", database_};
+    std::vector<std::string> argv = {PLAZO_BINARY, "run",        "--config",
+                                     config_,      "--database", database_};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return std::make_unique<Child>(argv, std::map<std::string, std::string>{
-                                             {"PLAZO_CONFIG", ""}, {"PLAZO_DATABASE", ""}});
+    return std::make_unique<Child>(
+        argv, std::map<std::string, std::string>{{"PLAZO_CONFIG", ""}, {"PLAZO_DATABASE", ""}});
   }
 
   // Idempotency-Key of every request the receiver logged, in order.
@@ -95,15 +96,7 @@ class DeliveryLoad : public ::testing::Test {
 
   // Keys of the outbox rows in `status`, read while no plazo runs.
   std::set<std::string> outbox_keys(const std::string& status) const {
-    auto store = SqliteStore::open(database_);
-    EXPECT_TRUE(store.ok());
-    if (!store.ok()) return {};
-    auto select = (*store)->database().prepare("SELECT key FROM outbox WHERE status = ?1");
-    EXPECT_TRUE(select.ok());
-    std::set<std::string> keys;
-    if (!select.ok() || !select->bind(1, status).ok()) return keys;
-    while (*select->step() == Step::kRow) keys.insert(select->column_text(0));
-    return keys;
+    return plazo::testing::outbox_keys(database_, status);
   }
 
   TempDir dir_;
@@ -164,8 +157,8 @@ TEST_F(DeliveryLoad, HealthAnswersWhileThousandsOfDeliveriesWaitOnASlowReceiver)
     return at == std::string::npos ? -1.0 : std::stod(metrics->body.substr(at + name.size()));
   };
   // The pass at 08:00 has filled the outbox and delivery has begun.
-  ASSERT_TRUE(eventually([&] { return pending() > 1000 && received() > 0; },
-                         std::chrono::seconds(60)))
+  ASSERT_TRUE(
+      eventually([&] { return pending() > 1000 && received() > 0; }, std::chrono::seconds(60)))
       << daemon->err();
   for (int probe = 0; probe < 50; ++probe) {
     auto health = http_get(health_port_, "/healthz");
@@ -212,13 +205,13 @@ TEST_F(DeliveryLoad, ReloadStormWhileDeliveringLosesNothing) {
   EXPECT_LT(received(), static_cast<size_t>(kMessages)) << "the storm ended after the delivery";
   ASSERT_TRUE(eventually([&] { return received() >= static_cast<size_t>(kMessages); },
                          std::chrono::seconds(120)))
-      << received() << " of " << kMessages << "\n" << daemon->err();
+      << received() << " of " << kMessages << "\n"
+      << daemon->err();
   daemon->signal(SIGTERM);
   EXPECT_EQ(daemon->wait(), 0) << daemon->err();
   const std::vector<std::string> keys = received_keys();
   EXPECT_EQ(keys.size(), static_cast<size_t>(kMessages));
-  EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()).size(),
-            static_cast<size_t>(kMessages));
+  EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()).size(), static_cast<size_t>(kMessages));
   EXPECT_EQ(outbox_keys("sent").size(), static_cast<size_t>(kMessages));
 }
 

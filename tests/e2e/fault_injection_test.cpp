@@ -32,6 +32,7 @@
 #include "config/config.h"
 #include "storage/sqlite_store.h"
 #include "support/loopback.h"
+#include "support/outbox_probe.h"
 #include "support/process.h"
 
 namespace plazo::testing {
@@ -276,17 +277,9 @@ class FaultInjection : public ::testing::Test {
     return rows;
   }
 
-  // Keys of the outbox rows in `status`, read in-process while no plazo runs.
+  // Keys of the outbox rows in `status`, read while no plazo runs.
   std::set<std::string> outbox_keys(const std::string& status) const {
-    auto store = SqliteStore::open(database_);
-    EXPECT_TRUE(store.ok());
-    if (!store.ok()) return {};
-    auto select = (*store)->database().prepare("SELECT key FROM outbox WHERE status = ?1");
-    EXPECT_TRUE(select.ok());
-    std::set<std::string> keys;
-    if (!select.ok() || !select->bind(1, status).ok()) return keys;
-    while (*select->step() == Step::kRow) keys.insert(select->column_text(0));
-    return keys;
+    return plazo::testing::outbox_keys(database_, status);
   }
 
   // The outbox rows in flight, each as (key, attempt number), read while no
