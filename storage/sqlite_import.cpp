@@ -247,15 +247,13 @@ class SqlitePlanImport final : public PlanImport {
   std::optional<Statement> find_, find_roles_, find_progress_, update_activity_, update_line_,
       delete_roles_, refresh_latest_;
   RowInserter activity_rows_{
-      "INSERT OR FAIL INTO activities (id, plan_id, number, sort_key, component, subcomponent, "
-      "title, "
+      "INSERT INTO activities (id, plan_id, number, sort_key, component, subcomponent, title, "
       "deliverable, indicator, goal, periods, deadline, responsible_text, co_responsible_text, "
       "source_line, progress_percent, progress_as_of, progress_note, done)",
       19};
-  RowInserter role_rows_{
-      "INSERT OR FAIL INTO activity_units (activity_id, unit_id, role, position)", 4};
+  RowInserter role_rows_{"INSERT INTO activity_units (activity_id, unit_id, role, position)", 4};
   RowInserter progress_rows_{
-      "INSERT OR FAIL INTO progress (activity_id, as_of, percent, note, recorded_at)", 5};
+      "INSERT INTO progress (activity_id, as_of, percent, note, recorded_at)", 5};
 };
 
 Status SqlitePlanImport::start(const std::string& plan, int year, int64_t now) {
