@@ -94,11 +94,14 @@ int cmd_run(const CommandContext& ctx) {
     ctx.err << "plazo: " << curl.error().message << "\n";
     return kExitSoftware;
   }
-  MessageKinds kinds;
+  Transport& transport = **curl;
   DeliveryMetrics metrics;
-  MeteredTransport transport(**curl, kinds, metrics);
   Delivery delivery(*app->store, transport, clock,
                     [&io](std::function<void()> fn) { asio::post(io, std::move(fn)); });
+  delivery.set_on_attempt([&metrics](Channel channel, const std::vector<ItemKind>& kinds,
+                                     const DeliveryOutcome& outcome) {
+    metrics.record_attempt(channel, kinds, outcome);
+  });
   if (auto configured = delivery.configure(app->config); !configured) {
     ctx.err << "plazo: " << configured.error().message << "\n";
     return kExitConfig;
@@ -108,7 +111,7 @@ int cmd_run(const CommandContext& ctx) {
   ServiceSettings settings;
   settings.config_path = ctx.config_path;
   settings.log_level_override = ctx.log_level;
-  Service service(ServiceParts{io, *app->store, clock, adapter, notifier, metrics, kinds},
+  Service service(ServiceParts{io, *app->store, clock, adapter, notifier, metrics},
                   app->config, settings);
 
   if (ctx.line.has("--once")) {

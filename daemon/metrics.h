@@ -8,27 +8,25 @@
 ///    Messages that die of exhausted retries or old age are in the outbox's
 ///    dead count (plazo_outbox_dead) and plazo_delivery_dead_total.
 /// A digest holds items of several kinds: it counts once under each kind it
-/// holds. Attempts of messages this process did not schedule or see at
-/// start-up count under kind "unknown".
+/// holds.
 ///
-/// MeteredTransport sits between the Delivery and the real Transport and
-/// records each attempt's verdict and duration on the way back.
+/// The delivery stage reports each attempt's verdict and duration as it
+/// comes back (Delivery::set_on_attempt), with the kinds of the message it
+/// carried.
 
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <list>
 #include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <tuple>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "domain/message.h"
 #include "notifiers/outcome.h"
-#include "notifiers/transport.h"
 
 namespace plazo {
 
@@ -66,11 +64,12 @@ struct MetricsSample {
 /// transport's thread (attempt outcomes); sampled by the loop.
 class DeliveryMetrics {
  public:
-  /// Counts `messages` as due, under every kind each one holds.
-  void count_due(const std::vector<Message>& messages);
-  /// Counts one attempt's verdict under each of `kinds` and observes its
-  /// duration (once).
-  void record_attempt(Channel channel, const std::vector<KindLabel>& kinds,
+  /// Counts new messages as due: `fresh` holds, per channel and kind, how
+  /// many of them hold an item of that kind (PassSummary::fresh_kinds).
+  void count_due(const std::map<std::pair<Channel, ItemKind>, int>& fresh);
+  /// Counts one attempt's verdict under each of `kinds` ("unknown" when
+  /// empty) and observes its duration (once).
+  void record_attempt(Channel channel, const std::vector<ItemKind>& kinds,
                       const DeliveryOutcome& outcome);
   /// A consistent copy of every counter.
   MetricsSample sample() const;
@@ -80,58 +79,7 @@ class DeliveryMetrics {
   MetricsSample counters_;  // guarded by mutex_
 };
 
-/// The distinct kinds of a message's items, as labels, in ItemKind order.
-std::vector<KindLabel> kind_labels(const Message& message);
-
-/// Remembers which kinds each idempotency key's message holds, so that an
-/// attempt can be counted by kind (a Transport job carries only the key).
-/// A key is forgotten once its message is done with (sent, or refused for
-/// good: see MeteredTransport), so it holds the messages still to deliver;
-/// and bounded: past `capacity` keys the oldest are forgotten (their
-/// attempts count as "unknown"). Thread-safe.
-class MessageKinds {
- public:
-  explicit MessageKinds(size_t capacity = 100000) : capacity_(capacity) {}
-  void remember(const Message& message);
-  /// The kinds of `key`'s message; {"unknown"} when not remembered.
-  std::vector<KindLabel> kinds_of(const std::string& key) const;
-  /// Drops `key` (no-op when not remembered).
-  void forget(const std::string& key);
-  size_t size() const;
-
- private:
-  struct Entry {
-    std::vector<KindLabel> kinds;
-    std::list<std::string_view>::iterator in_order;
-  };
-  size_t capacity_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, Entry> kinds_;  // guarded by mutex_
-  // Keys of kinds_ (views of the map's own, which never move), oldest
-  // first, for eviction; guarded by mutex_.
-  std::list<std::string_view> order_;
-};
-
-/// The idempotency key a job carries: the email's key, or the webhook's
-/// Idempotency-Key header ("" when missing).
-std::string job_key(const DeliveryJob& job);
-
-/// A Transport that forwards to another and records every outcome in
-/// `metrics`, by the kinds `kinds` remembers for the job's key; a sent or
-/// permanently refused message's key is then forgotten there (no attempt
-/// follows those). The outcome is recorded on whatever thread the inner
-/// transport calls back on. `inner`, `kinds` and `metrics` must outlive it.
-class MeteredTransport final : public Transport {
- public:
-  MeteredTransport(Transport& inner, MessageKinds& kinds, DeliveryMetrics& metrics)
-      : inner_(inner), kinds_(kinds), metrics_(metrics) {}
-  void submit(DeliveryJob job, DeliveryCallback done) override;
-  void shutdown() override { inner_.shutdown(); }
-
- private:
-  Transport& inner_;
-  MessageKinds& kinds_;
-  DeliveryMetrics& metrics_;
-};
+/// The distinct kinds as labels, in ItemKind order; {"unknown"} when empty.
+std::vector<KindLabel> kind_labels(const std::vector<ItemKind>& kinds);
 
 }  // namespace plazo

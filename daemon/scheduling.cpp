@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+#include <string>
+#include <tuple>
+
 namespace plazo {
 
 Result<std::vector<Date>> StorePlanReader::open_deadlines() {
@@ -13,13 +17,14 @@ Result<std::vector<Date>> StorePlanReader::open_deadlines() {
   return days;
 }
 
-Result<std::vector<Activity>> StorePlanReader::open_activities_due(const std::vector<Date>& deadlines) {
-  return store_.open_activities_due(deadlines);
+Status StorePlanReader::each_open_activity_due(const std::vector<Date>& deadlines,
+                                               const ActivityVisitor& visit) {
+  return store_.each_open_activity_due(deadlines, visit);
 }
 
-Result<std::vector<Activity>> StorePlanReader::open_activities_of_year(
-    int year, const std::optional<std::vector<std::string>>& numbers) {
-  return store_.open_activities_of_year(year, numbers);
+Status StorePlanReader::each_open_activity_of_year(
+    int year, const std::optional<std::vector<std::string>>& numbers, const ActivityVisitor& visit) {
+  return store_.each_open_activity_of_year(year, numbers, visit);
 }
 
 Calendar make_calendar(const CalendarSettings& settings) {
@@ -42,33 +47,48 @@ Result<Scheduler> make_scheduler(const Config& config) {
 }
 
 Result<PassSummary> run_pass(const Scheduler& scheduler, Store& store, Instant now) {
-  StorePlanReader plan(store);
+  // One transaction for the whole pass: the activities are read inside it
+  // and each message is written as the scheduler makes it, so the pass
+  // holds one page of activities and one message at a time.
+  auto writer = store.begin_enqueue();
+  if (!writer) return writer.error();
   auto last = store.last_pass();
   if (!last) return last.error();
-  auto pass = scheduler.pass(now, *last, plan);
-  if (!pass) return pass.error();
-
+  StorePlanReader plan(store);
   PassSummary summary;
-  summary.day = pass->day;
-  summary.skipped = pass->skipped_days;
-  summary.due = static_cast<int>(pass->messages.size());
-  std::vector<Message> fresh;
-  for (auto& message : pass->messages) {
-    if (scheduler.rules().policy.digest) {
+  const bool digest = scheduler.rules().policy.digest;
+  // (unit, channel, day) this pass has written to: the digest check looks
+  // at what was there before the pass, not at this pass's other webhooks.
+  std::set<std::tuple<std::string, Channel, Date>> written;
+  auto write = [&](Message message) -> Status {
+    ++summary.due;
+    auto route = std::make_tuple(message.unit_id, message.channel, message.day);
+    if (digest && !written.contains(route)) {
       auto seen = store.has_message_for(message.unit_id, message.channel, message.day);
       if (!seen) return seen.error();
       // One digest a day: a later pass the same day (e.g. after an import)
       // does not send a second one.
-      if (*seen) continue;
+      if (*seen) return {};
     }
-    fresh.push_back(std::move(message));
-  }
+    auto added = (*writer)->add(message);
+    if (!added) return added.error();
+    if (digest) written.insert(std::move(route));
+    if (*added) {
+      std::set<ItemKind> kinds;
+      for (const auto& item : message.items) kinds.insert(item.kind);
+      for (ItemKind kind : kinds) ++summary.fresh_kinds[{message.channel, kind}];
+    }
+    return {};
+  };
+  auto pass = scheduler.pass(now, *last, plan, write);
+  if (!pass) return pass.error();
+  summary.day = pass->day;
+  summary.skipped = pass->skipped_days;
   // The pass mark never moves back: after a wall clock step backwards the
   // days already handled stay handled.
-  auto enqueued = store.enqueue(fresh, *last && **last > now ? **last : now);
+  auto enqueued = (*writer)->finish(*last && **last > now ? **last : now);
   if (!enqueued) return enqueued.error();
   summary.enqueued = *enqueued;
-  summary.offered = std::move(fresh);
 
   for (Date day : summary.skipped) {
     spdlog::warn("skipped the reminders of {}: more than the misfire grace ago, or coalesced into {}",

@@ -77,7 +77,7 @@ namespace {
 // that same work next succeeds: one query that works says nothing of
 // another. A full disk or a read-only directory still answers reads, so a
 // read that works must not make a failing write look healthy.
-enum class DatabaseWork { kPoll, kCounts, kPlan, kPass, kDelivery, kNextDue, kKinds, kUnits };
+enum class DatabaseWork { kPoll, kCounts, kPlan, kPass, kDelivery, kNextDue, kUnits };
 
 std::string_view work_name(DatabaseWork work) {
   switch (work) {
@@ -93,8 +93,6 @@ std::string_view work_name(DatabaseWork work) {
       return "starting and recording deliveries";
     case DatabaseWork::kNextDue:
       return "finding the next delivery";
-    case DatabaseWork::kKinds:
-      return "reading the pending messages";
     case DatabaseWork::kUnits:
       return "storing the units";
   }
@@ -129,7 +127,6 @@ struct Service::Impl {
   void poll_data_version();
   void refresh_snapshot(bool force_counts);
   void update_status();
-  void remember_pending_kinds();
   void database_failed(DatabaseWork work, const Error& error);
   void database_worked(DatabaseWork work);
   void show_database_errors();
@@ -159,7 +156,6 @@ struct Service::Impl {
   SteadyTime last_counts{};
   std::optional<int64_t> data_version;
   bool counts_dirty = true;
-  bool kinds_loaded = false;
   std::string last_status;
 
   bool once = false;
@@ -199,7 +195,6 @@ void Service::Impl::on_wake() {
     database_worked(DatabaseWork::kPass);
     on_pass(**ran, now);
   }
-  if (!kinds_loaded) remember_pending_kinds();
   pump();
   arm();
 }
@@ -212,23 +207,7 @@ void Service::Impl::on_pass(const PassSummary& summary, Instant now) {
                summary.skipped.empty()
                    ? std::string()
                    : ", " + std::to_string(summary.skipped.size()) + " days skipped");
-  if (summary.enqueued > 0) {
-    // Metrics by kind need the new messages. Usually every offered one is
-    // new; when some were there already (another process enqueued them),
-    // the new rows are the newest ones: read them back.
-    const std::vector<Message>* fresh = &summary.offered;
-    std::vector<Message> read_back;
-    if (summary.enqueued != static_cast<int>(summary.offered.size())) {
-      fresh = &read_back;
-      if (auto entries = parts.store.outbox(std::nullopt, summary.enqueued); entries) {
-        for (auto& entry : *entries) read_back.push_back(std::move(entry.message));
-      } else {
-        database_failed(DatabaseWork::kCounts, entries.error());
-      }
-    }
-    for (const auto& message : *fresh) parts.kinds.remember(message);
-    parts.metrics.count_due(*fresh);
-  }
+  parts.metrics.count_due(summary.fresh_kinds);
   snapshot.last_pass = now;
   snapshot.next_wakeup = planner->next_pass();
   snapshot.days_skipped += static_cast<int64_t>(summary.skipped.size());
@@ -354,20 +333,6 @@ void Service::Impl::update_status() {
   if (status == last_status) return;
   last_status = status;
   parts.notifier.notify(status);
-}
-
-void Service::Impl::remember_pending_kinds() {
-  // Messages scheduled by an earlier run may still be delivered by this one;
-  // their kinds label the delivery metrics. Tried again at the next wake-up
-  // until it works.
-  for (OutboxStatus status :
-       {OutboxStatus::kPending, OutboxStatus::kRetry, OutboxStatus::kInFlight}) {
-    auto entries = parts.store.outbox(status, 100000);
-    if (!entries) return database_failed(DatabaseWork::kKinds, entries.error());
-    for (const auto& entry : *entries) parts.kinds.remember(entry.message);
-  }
-  kinds_loaded = true;
-  database_worked(DatabaseWork::kKinds);
 }
 
 void Service::Impl::database_failed(DatabaseWork work, const Error& error) {
@@ -578,7 +543,6 @@ Result<OnceSummary> Service::run_once(std::chrono::milliseconds timeout) {
   Impl& s = *impl_;
   s.once = true;
   if (auto prepared = s.prepare(); !prepared) return prepared.error();
-  s.remember_pending_kinds();
   const Instant now = s.parts.clock.now();
   auto ran = s.planner->run_if_due(now);
   if (!ran) return ran.error();

@@ -144,7 +144,6 @@ struct ServiceParts {
   DeliveryDriver& delivery;
   ServiceNotifier& notifier;
   DeliveryMetrics& metrics;
-  MessageKinds& kinds;  ///< filled with every message scheduled, for MeteredTransport
 };
 
 /// The daemon. Constructed and used on the thread that calls run().

@@ -5,12 +5,14 @@
 /// Nothing here does I/O. Field names follow ../shared/DESIGN.md.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "domain/dates.h"
+#include "domain/result.h"
 
 namespace plazo {
 
@@ -68,6 +70,10 @@ struct Activity {
   /// An activity with no periods is active in all of them.
   bool active_in_period(int period) const;
 };
+
+/// Called with each activity a reader hands over, one at a time; the first
+/// error it returns stops the reading and is returned by the read.
+using ActivityVisitor = std::function<Status(const Activity&)>;
 
 /// An activity as read from a plan matrix, before storage: the activity
 /// (its `progress` is the latest of `history`) with every follow-up entry and

@@ -206,16 +206,7 @@ std::vector<Date> Scheduler::cycle_days_near(Date day) const {
   return days;
 }
 
-Result<std::vector<Message>> Scheduler::messages_on(Date day, PlanReader& plan) const {
-  std::vector<Message> messages;
-  if (!calendar_.is_business_day(day)) return messages;
-  const ReminderPolicy& policy = rules_.policy;
-
-  // Items per unit id; std::map keeps the output ordered by unit.
-  std::map<std::string, std::vector<MessageItem>> items_by_unit;
-  auto add_item = [&](const std::string& unit_id, MessageItem item) {
-    items_by_unit[unit_id].push_back(std::move(item));
-  };
+Status Scheduler::items_on(Date day, PlanReader& plan, const ItemVisitor& add) const {
   auto activity_item = [&](const Activity& activity, ItemKind kind, Role role, Date deadline) {
     MessageItem item;
     item.kind = kind;
@@ -239,14 +230,12 @@ Result<std::vector<Message>> Scheduler::messages_on(Date day, PlanReader& plan) 
   }
   std::sort(relevant.begin(), relevant.end());
   if (!relevant.empty()) {
-    auto due = plan.open_activities_due(relevant);
-    if (!due) return due.error();
     std::vector<const Unit*> oversight;
     for (const Unit& unit : rules_.units) {
       if (unit.oversight) oversight.push_back(&unit);
     }
-    for (const Activity& activity : *due) {
-      if (activity.done() || !activity.deadline) continue;
+    auto visit = [&](const Activity& activity) -> Status {
+      if (activity.done() || !activity.deadline) return {};
       const Date deadline = *activity.deadline;
       const ActivityKinds kinds = kinds_on(day, deadline);
       for (auto [flag, kind] : {std::pair{kinds.today, ItemKind::kToday},
@@ -254,7 +243,10 @@ Result<std::vector<Message>> Scheduler::messages_on(Date day, PlanReader& plan) 
                                 std::pair{kinds.overdue, ItemKind::kOverdue}}) {
         if (!flag) continue;
         for (const auto& unit_id : activity.responsible) {
-          add_item(unit_id, activity_item(activity, kind, Role::kResponsible, deadline));
+          if (auto added = add(unit_id, activity_item(activity, kind, Role::kResponsible, deadline));
+              !added) {
+            return added;
+          }
         }
         for (const auto& unit_id : activity.co_responsible) {
           // A unit listed in both columns hears it once, as responsible.
@@ -262,7 +254,11 @@ Result<std::vector<Message>> Scheduler::messages_on(Date day, PlanReader& plan) 
               activity.responsible.end()) {
             continue;
           }
-          add_item(unit_id, activity_item(activity, kind, Role::kCoResponsible, deadline));
+          if (auto added =
+                  add(unit_id, activity_item(activity, kind, Role::kCoResponsible, deadline));
+              !added) {
+            return added;
+          }
         }
       }
       if (kinds.escalation) {
@@ -271,10 +267,12 @@ Result<std::vector<Message>> Scheduler::messages_on(Date day, PlanReader& plan) 
           item.units = activity.responsible;
           item.units.insert(item.units.end(), activity.co_responsible.begin(),
                             activity.co_responsible.end());
-          add_item(unit->id, std::move(item));
+          if (auto added = add(unit->id, std::move(item)); !added) return added;
         }
       }
-    }
+      return {};
+    };
+    if (auto read = plan.each_open_activity_due(relevant, visit); !read) return read;
   }
 
   // Reporting cycles: report_due before each cutoff, publish_due after it.
@@ -288,17 +286,19 @@ Result<std::vector<Message>> Scheduler::messages_on(Date day, PlanReader& plan) 
           if ((k > 0 ? shift_back(cutoff, k) : calendar_.on_or_before(cutoff)) == day) report = true;
         }
         if (report) {
-          auto covered = plan.open_activities_of_year(y, cycle.activities);
-          if (!covered) return covered.error();
           const int period = cuatrimestre_of(cutoff);
-          for (const Activity& activity : *covered) {
-            if (activity.done() || !activity.active_in_period(period)) continue;
+          auto visit = [&](const Activity& activity) -> Status {
+            if (activity.done() || !activity.active_in_period(period)) return {};
             for (const auto& unit_id : activity.responsible) {
               MessageItem item = activity_item(activity, ItemKind::kReportDue, Role::kResponsible, cutoff);
               item.cycle = cycle.name;
               item.cutoff = cutoff;
-              add_item(unit_id, std::move(item));
+              if (auto added = add(unit_id, std::move(item)); !added) return added;
             }
+            return {};
+          };
+          if (auto read = plan.each_open_activity_of_year(y, cycle.activities, visit); !read) {
+            return read;
           }
         }
         if (cycle.publish_within_business_days > 0 && !cycle.publisher.empty()) {
@@ -312,94 +312,124 @@ Result<std::vector<Message>> Scheduler::messages_on(Date day, PlanReader& plan) 
             item.days_left = days_between(day, publish_by);
             item.cycle = cycle.name;
             item.cutoff = cutoff;
-            add_item(cycle.publisher, std::move(item));
+            if (auto added = add(cycle.publisher, std::move(item)); !added) return added;
           }
         }
       }
     }
   }
+  return {};
+}
 
-  // Digest per unit and channel (and webhook); no empty messages.
-  const Instant at = send_instant(day);
-  // Plain references, not structured bindings: the lambdas below capture
-  // them, which clang accepts only from version 16 on.
-  for (auto& unit_entry : items_by_unit) {
-    const auto& unit_id = unit_entry.first;
-    auto& items = unit_entry.second;
-    const auto unit = std::find_if(rules_.units.begin(), rules_.units.end(),
-                                   [&](const Unit& u) { return u.id == unit_id; });
-    if (unit == rules_.units.end()) continue;  // not configured (any more): nobody to tell
-    std::sort(items.begin(), items.end(), item_less);
-    items.erase(std::unique(items.begin(), items.end(),
-                            [](const MessageItem& a, const MessageItem& b) {
-                              return item_identity(a) == item_identity(b);
-                            }),
-                items.end());
-
-    std::vector<std::pair<Channel, std::string>> routes;
-    for (Channel channel : policy.channels) {
-      if (channel == Channel::kEmail && !unit->emails.empty()) routes.emplace_back(channel, "");
-      if (channel == Channel::kWebhook) {
-        for (const auto& hook : unit->webhooks) routes.emplace_back(channel, hook);
-      }
+std::vector<std::pair<Channel, std::string>> Scheduler::routes_of(const std::string& unit_id) const {
+  std::vector<std::pair<Channel, std::string>> routes;
+  const auto unit = std::find_if(rules_.units.begin(), rules_.units.end(),
+                                 [&](const Unit& u) { return u.id == unit_id; });
+  if (unit == rules_.units.end()) return routes;  // not configured (any more): nobody to tell
+  for (Channel channel : rules_.policy.channels) {
+    if (channel == Channel::kEmail && !unit->emails.empty()) routes.emplace_back(channel, "");
+    if (channel == Channel::kWebhook) {
+      for (const auto& hook : unit->webhooks) routes.emplace_back(channel, hook);
     }
-    for (const auto& route : routes) {
-      const Channel channel = route.first;
-      const std::string& target = route.second;
-      auto make = [&](std::vector<MessageItem> message_items) {
-        Message message;
-        message.at = at;
-        message.day = day;
-        message.unit_id = unit_id;
-        message.channel = channel;
-        message.target = target;
-        message.items = std::move(message_items);
-        message.key = idempotency_key(message);
-        messages.push_back(std::move(message));
-      };
-      if (policy.digest) {
-        make(items);
-      } else {
-        for (const auto& item : items) make({item});
-      }
+  }
+  return routes;
+}
+
+Status Scheduler::unit_messages(Date day, const std::string& unit_id,
+                                std::vector<MessageItem> items, const MessageVisitor& emit) const {
+  const auto routes = routes_of(unit_id);
+  if (routes.empty() || items.empty()) return {};
+  std::sort(items.begin(), items.end(), item_less);
+  items.erase(std::unique(items.begin(), items.end(),
+                          [](const MessageItem& a, const MessageItem& b) {
+                            return item_identity(a) == item_identity(b);
+                          }),
+              items.end());
+  const Instant at = send_instant(day);
+  for (size_t r = 0; r < routes.size(); ++r) {
+    const bool last_route = r + 1 == routes.size();
+    auto make = [&](std::vector<MessageItem> message_items) {
+      Message message;
+      message.at = at;
+      message.day = day;
+      message.unit_id = unit_id;
+      message.channel = routes[r].first;
+      message.target = routes[r].second;
+      message.items = std::move(message_items);
+      message.key = idempotency_key(message);
+      return emit(std::move(message));
+    };
+    if (rules_.policy.digest) {
+      // The last route takes the items; the others get copies.
+      if (auto made = make(last_route ? std::move(items) : items); !made) return made;
+      continue;
+    }
+    for (auto& item : items) {
+      std::vector<MessageItem> one;
+      one.push_back(last_route ? std::move(item) : item);
+      if (auto made = make(std::move(one)); !made) return made;
+    }
+  }
+  return {};
+}
+
+Result<std::vector<Message>> Scheduler::messages_on(Date day, PlanReader& plan) const {
+  std::vector<Message> messages;
+  if (!calendar_.is_business_day(day)) return messages;
+  // Items per unit id; std::map keeps the output ordered by unit.
+  std::map<std::string, std::vector<MessageItem>> items_by_unit;
+  auto collect_item = [&](const std::string& unit_id, MessageItem item) -> Status {
+    items_by_unit[unit_id].push_back(std::move(item));
+    return {};
+  };
+  if (auto read = items_on(day, plan, collect_item); !read) return read.error();
+  auto collect = [&](Message message) -> Status {
+    messages.push_back(std::move(message));
+    return {};
+  };
+  for (auto& [unit_id, items] : items_by_unit) {
+    if (auto made = unit_messages(day, unit_id, std::move(items), collect); !made) {
+      return made.error();
     }
   }
   return messages;
 }
 
-Result<PassResult> Scheduler::pass(Instant now, std::optional<Instant> last_pass,
-                                   PlanReader& plan) const {
-  PassResult result;
+Scheduler::DuePlan Scheduler::due_days(Instant now, std::optional<Instant> last_pass) const {
+  DuePlan plan;
   const Date today = zone_.local_day(now);
   Date first = last_pass ? zone_.local_day(*last_pass) : today;
   // A database untouched for over a year: older days are not worth listing.
   if (first < today - date::days{400}) first = today - date::days{400};
-
-  std::vector<Date> due_days;
-  for (Date day = first; day <= today; day += date::days{1}) {
-    const Instant at = send_instant(day);
-    if (at > now || (last_pass && at <= *last_pass)) continue;
-    due_days.push_back(day);
-  }
   // The latest due day within grace is sent; earlier ones within grace are
   // coalesced into it; the rest are skipped.
-  std::vector<Date> within;
-  for (Date day : due_days) {
-    if (now - send_instant(day) <= rules_.policy.misfire_grace) {
-      within.push_back(day);
+  for (Date day = today; day >= first; day -= date::days{1}) {
+    const Instant at = send_instant(day);
+    if (at > now || (last_pass && at <= *last_pass)) continue;
+    if (now - at <= rules_.policy.misfire_grace) {
+      plan.within.push_back(day);
     } else if (calendar_.is_business_day(day)) {
-      result.skipped_days.push_back(day);
+      plan.skipped.push_back(day);
     }
   }
-  if (within.empty()) return result;
+  return plan;
+}
 
-  const Date send_day = within.back();
+Result<PassResult> Scheduler::pass(Instant now, std::optional<Instant> last_pass,
+                                   PlanReader& plan) const {
+  PassResult result;
+  DuePlan due = due_days(now, last_pass);
+  result.skipped_days = std::move(due.skipped);
+  std::sort(result.skipped_days.begin(), result.skipped_days.end());
+  if (due.within.empty()) return result;
+
+  const Date send_day = due.within.front();
   auto messages = messages_on(send_day, plan);
   if (!messages) return messages.error();
   result.day = send_day;
   result.messages = std::move(*messages);
 
-  for (auto it = within.rbegin() + 1; it != within.rend(); ++it) {
+  for (auto it = due.within.begin() + 1; it != due.within.end(); ++it) {
     auto earlier = messages_on(*it, plan);
     if (!earlier) return earlier.error();
     if (!earlier->empty()) result.skipped_days.push_back(*it);
@@ -436,6 +466,47 @@ Result<PassResult> Scheduler::pass(Instant now, std::optional<Instant> last_pass
   for (Message& message : result.messages) {
     std::sort(message.items.begin(), message.items.end(), item_less);
     message.key = idempotency_key(message);
+  }
+  std::sort(result.skipped_days.begin(), result.skipped_days.end());
+  return result;
+}
+
+Result<PassDays> Scheduler::pass(Instant now, std::optional<Instant> last_pass, PlanReader& plan,
+                                 const MessageVisitor& emit) const {
+  PassDays result;
+  if (rules_.policy.digest) {
+    // A digest is one message per unit: it is whole before it goes, and the
+    // days coalesced into it add to it. Built as a whole.
+    auto whole = pass(now, last_pass, plan);
+    if (!whole) return whole.error();
+    for (Message& message : whole->messages) {
+      if (auto emitted = emit(std::move(message)); !emitted) return emitted.error();
+    }
+    result.day = whole->day;
+    result.skipped_days = std::move(whole->skipped_days);
+    return result;
+  }
+  DuePlan due = due_days(now, last_pass);
+  result.skipped_days = std::move(due.skipped);
+  if (!due.within.empty()) result.day = due.within.front();
+  // Without digests every item is a message of its own, made and emitted as
+  // its activity is read. A coalesced day's items are counted from the day
+  // sent, as the digest path does.
+  for (Date day : due.within) {
+    if (!calendar_.is_business_day(day)) continue;
+    int emitted = 0;
+    auto counted = [&](Message message) -> Status {
+      ++emitted;
+      return emit(std::move(message));
+    };
+    auto one_item = [&](const std::string& unit_id, MessageItem item) -> Status {
+      item.days_left = days_between(*result.day, item.deadline);
+      std::vector<MessageItem> items;
+      items.push_back(std::move(item));
+      return unit_messages(*result.day, unit_id, std::move(items), counted);
+    };
+    if (auto read = items_on(day, plan, one_item); !read) return read.error();
+    if (day != *result.day && emitted > 0) result.skipped_days.push_back(day);
   }
   std::sort(result.skipped_days.begin(), result.skipped_days.end());
   return result;

@@ -29,8 +29,10 @@
 ///   activity and kind: two reminders that land on one day merge.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/calendar.h"
@@ -43,17 +45,24 @@
 namespace plazo {
 
 /// Read access to open (not done) activities, as the scheduler needs it.
+/// Activities come one at a time so that a pass over a large plan never
+/// holds all of them.
 class PlanReader {
  public:
   virtual ~PlanReader() = default;
   /// Every distinct deadline of an open activity (any order).
   virtual Result<std::vector<Date>> open_deadlines() = 0;
-  /// Open activities whose deadline is one of `deadlines`.
-  virtual Result<std::vector<Activity>> open_activities_due(const std::vector<Date>& deadlines) = 0;
-  /// Open activities of the plans of `year`; only `numbers` when given.
-  virtual Result<std::vector<Activity>> open_activities_of_year(
-      int year, const std::optional<std::vector<std::string>>& numbers) = 0;
+  /// Each open activity whose deadline is one of `deadlines`.
+  virtual Status each_open_activity_due(const std::vector<Date>& deadlines,
+                                        const ActivityVisitor& visit) = 0;
+  /// Each open activity of the plans of `year`; only `numbers` when given.
+  virtual Status each_open_activity_of_year(int year,
+                                            const std::optional<std::vector<std::string>>& numbers,
+                                            const ActivityVisitor& visit) = 0;
 };
+
+/// Takes the messages of a pass as they are made; an error stops the pass.
+using MessageVisitor = std::function<Status(Message)>;
 
 /// The rules a scheduler applies; taken from the config.
 struct ScheduleRules {
@@ -61,6 +70,12 @@ struct ScheduleRules {
   std::vector<Cycle> cycles;
   std::chrono::minutes send_time{8 * 60};  ///< local time of day
   std::vector<Unit> units;                 ///< recipients and their channels
+};
+
+/// What one scheduling pass decided, besides its messages.
+struct PassDays {
+  std::optional<Date> day;         ///< the day whose messages are due
+  std::vector<Date> skipped_days;  ///< days missed beyond misfire_grace or coalesced
 };
 
 /// What one scheduling pass decided.
@@ -87,6 +102,15 @@ class Scheduler {
   /// holds what is still open), the others are reported as skipped.
   Result<PassResult> pass(Instant now, std::optional<Instant> last_pass, PlanReader& plan) const;
 
+  /// The same pass, handing each message to `emit` as soon as it is made,
+  /// so that memory does not grow with the day's messages. With digests
+  /// off, messages go out in the plan's order and two items of one
+  /// identity are both emitted (their keys are equal: the outbox keeps
+  /// one); with digests on, each unit's digest is complete when emitted.
+  /// Every message emitted has its key set.
+  Result<PassDays> pass(Instant now, std::optional<Instant> last_pass, PlanReader& plan,
+                        const MessageVisitor& emit) const;
+
   /// The first send instant strictly after `after` at which some message may
   /// be due (never later than the true one; a cycle day may turn out empty).
   /// nullopt when nothing is due in the coming 400 days.
@@ -101,6 +125,23 @@ class Scheduler {
 
  private:
   struct ActivityKinds;
+  using ItemVisitor = std::function<Status(const std::string& unit_id, MessageItem item)>;
+  /// Every item due on business day `day`, with the unit it is for.
+  Status items_on(Date day, PlanReader& plan, const ItemVisitor& add) const;
+  /// The messages of one unit's items (sorted and deduplicated here), one
+  /// per route, digested or not per policy; nothing for an unknown unit.
+  Status unit_messages(Date day, const std::string& unit_id, std::vector<MessageItem> items,
+                       const MessageVisitor& emit) const;
+  /// The unit's routes: (email, "") and (webhook, name) per policy.channels.
+  std::vector<std::pair<Channel, std::string>> routes_of(const std::string& unit_id) const;
+  /// Days whose send instant is in (last_pass, now]: the one to send and
+  /// those within grace coalesced into it (latest first, after it), and
+  /// the skipped ones.
+  struct DuePlan {
+    std::vector<Date> within;  ///< latest first; empty when nothing is due
+    std::vector<Date> skipped;
+  };
+  DuePlan due_days(Instant now, std::optional<Instant> last_pass) const;
   ActivityKinds kinds_on(Date day, Date deadline) const;
   bool any_reminder_on(Date day, Date deadline) const;
   std::optional<Date> next_reminder_day(Date from, Date deadline) const;

@@ -82,6 +82,7 @@ struct Delivery::Impl {
     std::string destination;
     Instant started{};
     Instant due{};  // the message's due instant: max_age counts from it
+    std::vector<ItemKind> kinds;  // distinct, in ItemKind order
     int attempts = 0;
     bool probe = false;
   };
@@ -139,6 +140,7 @@ struct Delivery::Impl {
   std::mt19937_64 random;
   std::unique_ptr<const Setup> setup;
   std::function<void()> on_progress;
+  AttemptObserver on_attempt;
   std::unordered_map<int64_t, Attempt> in_flight;
   std::map<std::string, Pause> paused;
   // Outcomes decided but not yet written (the database refused them); tried
@@ -278,6 +280,12 @@ void Delivery::Impl::submit(Route built, const OutboxEntry& entry, Instant now, 
   attempt.destination = std::move(built.destination);
   attempt.started = now;
   attempt.due = entry.message.at;
+  for (const auto& item : entry.message.items) {
+    if (std::find(attempt.kinds.begin(), attempt.kinds.end(), item.kind) == attempt.kinds.end()) {
+      attempt.kinds.push_back(item.kind);
+    }
+  }
+  std::sort(attempt.kinds.begin(), attempt.kinds.end());
   attempt.attempts = entry.attempts;
   attempt.probe = probe;
   in_flight[entry.id] = std::move(attempt);
@@ -315,6 +323,7 @@ void Delivery::Impl::drain() {
       spdlog::error("delivery outcome for outbox message {}, which is not in flight (a bug)", id);
       continue;
     }
+    if (on_attempt) on_attempt(attempt->second.channel, attempt->second.kinds, outcome);
     unrecorded.push_back(decide(attempt->second, outcome, now));
   }
   if (auto flushed = flush(); !flushed) {
@@ -486,6 +495,10 @@ Result<std::optional<Instant>> Delivery::next_due() {
 
 void Delivery::set_on_progress(std::function<void()> on_progress) {
   impl_->on_progress = std::move(on_progress);
+}
+
+void Delivery::set_on_attempt(AttemptObserver on_attempt) {
+  impl_->on_attempt = std::move(on_attempt);
 }
 
 void Delivery::stop() {

@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "config/config.h"
 #include "domain/clock.h"
@@ -85,6 +86,13 @@ class Delivery {
   /// Called (on the loop) after outcomes were recorded, so the owner can
   /// pump again and re-arm its timer.
   void set_on_progress(std::function<void()> on_progress);
+
+  /// Called (on the loop) with each attempt's outcome as it comes back,
+  /// before it is recorded: the channel, the distinct kinds of the
+  /// message's items (in ItemKind order) and the outcome. For metrics.
+  using AttemptObserver =
+      std::function<void(Channel, const std::vector<ItemKind>&, const DeliveryOutcome&)>;
+  void set_on_attempt(AttemptObserver on_attempt);
 
   /// Stops starting new deliveries; those in flight still complete, and a
   /// retryable failure among them (a transfer cancelled at shutdown) is due

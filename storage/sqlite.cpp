@@ -235,6 +235,7 @@ Result<Transaction> Transaction::begin(Database& db) {
 }
 
 Result<Transaction> Transaction::begin_read(Database& db) {
+  if (db.in_transaction()) return Transaction(nullptr);
   if (auto status = db.exec("BEGIN DEFERRED"); !status) {
     return Error{"Cannot start a transaction: " + status.error().message};
   }

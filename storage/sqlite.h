@@ -158,7 +158,8 @@ class Transaction {
   static Result<Transaction> begin(Database& db);
   /// Begins a read-only transaction (BEGIN DEFERRED): the queries inside see
   /// one snapshot, and writers in other connections are not held up. Meant
-  /// to end in the destructor.
+  /// to end in the destructor. Inside a transaction already open on `db`,
+  /// that one is the snapshot: this one does nothing.
   static Result<Transaction> begin_read(Database& db);
 
   Transaction(Transaction&& other) noexcept;

@@ -137,9 +137,24 @@ Result<std::vector<Unit>> SqliteStore::units() {
 
 // Two queries (rows, then their units); callers run it inside one read
 // transaction so both see the same snapshot.
-Result<std::vector<Activity>> SqliteStore::read_activities(Statement& statement) {
-  std::vector<Activity> activities;
+Status SqliteStore::each_activity(Statement& statement, const ActivityVisitor& visit) {
+  // A page of rows, then their units in one query: a query per activity
+  // would cost more than the rows themselves, the whole result at once
+  // would hold every activity of a large plan.
+  constexpr size_t kPage = 256;
+  std::vector<Activity> page;
   std::vector<int64_t> ids;
+  page.reserve(kPage);
+  ids.reserve(kPage);
+  auto hand_over = [&]() -> Status {
+    if (auto units = read_units_of(page, ids); !units) return units;
+    for (const auto& activity : page) {
+      if (auto visited = visit(activity); !visited) return visited;
+    }
+    page.clear();
+    ids.clear();
+    return {};
+  };
   for (;;) {
     auto row = step_row(statement);
     if (!row) return row.error();
@@ -173,11 +188,19 @@ Result<std::vector<Activity>> SqliteStore::read_activities(Statement& statement)
       }
       activity.progress = Progress{**as_of, statement.column_int(12), statement.column_text(14)};
     }
-    activities.push_back(std::move(activity));
+    page.push_back(std::move(activity));
+    if (page.size() == kPage) {
+      if (auto handed = hand_over(); !handed) return handed;
+    }
+  }
+  if (!page.empty()) {
+    if (auto handed = hand_over(); !handed) return handed;
   }
   statement.reset();  // done with its rows; bindings are the caller's to redo
-  if (activities.empty()) return activities;
+  return {};
+}
 
+Status SqliteStore::read_units_of(std::vector<Activity>& page, const std::vector<int64_t>& ids) {
   std::vector<int64_t> sorted_ids = ids;
   std::sort(sorted_ids.begin(), sorted_ids.end());
   auto roles = db_.prepare(
@@ -189,7 +212,7 @@ Result<std::vector<Activity>> SqliteStore::read_activities(Statement& statement)
     return status.error();
   }
   std::map<int64_t, Activity*> by_id;
-  for (size_t i = 0; i < ids.size(); ++i) by_id[ids[i]] = &activities[i];
+  for (size_t i = 0; i < ids.size(); ++i) by_id[ids[i]] = &page[i];
   for (;;) {
     auto row = step_row(*roles);
     if (!row) return row.error();
@@ -199,7 +222,7 @@ Result<std::vector<Activity>> SqliteStore::read_activities(Statement& statement)
         roles->column_text(1) == "responsible" ? activity->responsible : activity->co_responsible;
     list.push_back(roles->column_text(2));
   }
-  return activities;
+  return {};
 }
 
 Result<std::vector<Activity>> SqliteStore::activities(const ActivityFilter& filter) {
@@ -210,8 +233,12 @@ Result<std::vector<Activity>> SqliteStore::activities(const ActivityFilter& filt
   if (auto status = statement->bind_all(filter.plan, filter.year, filter.unit); !status) {
     return with_context("Cannot read the activities", status.error());
   }
-  auto activities = read_activities(*statement);
-  if (!activities) return with_context("Cannot read the activities", activities.error());
+  std::vector<Activity> activities;
+  auto read = each_activity(*statement, [&](const Activity& activity) -> Status {
+    activities.push_back(activity);
+    return {};
+  });
+  if (!read) return with_context("Cannot read the activities", read.error());
   return activities;
 }
 
@@ -317,9 +344,10 @@ Result<std::vector<DeadlineCount>> SqliteStore::open_deadlines() {
   return counts;
 }
 
-Result<std::vector<Activity>> SqliteStore::open_activities_due(const std::vector<Date>& deadlines) {
+Status SqliteStore::each_open_activity_due(const std::vector<Date>& deadlines,
+                                           const ActivityVisitor& visit) {
   const char* context = "Cannot read the open activities";
-  if (deadlines.empty()) return std::vector<Activity>{};
+  if (deadlines.empty()) return {};
   auto snapshot = Transaction::begin_read(db_);
   if (!snapshot) return with_context(context, snapshot.error());
   std::vector<std::string> days;
@@ -329,13 +357,13 @@ Result<std::vector<Activity>> SqliteStore::open_activities_due(const std::vector
   if (auto status = statement->bind(1, json_text(days)); !status) {
     return with_context(context, status.error());
   }
-  auto activities = read_activities(*statement);
-  if (!activities) return with_context(context, activities.error());
-  return activities;
+  if (auto read = each_activity(*statement, visit); !read) return with_context(context, read.error());
+  return {};
 }
 
-Result<std::vector<Activity>> SqliteStore::open_activities_of_year(
-    int year, const std::optional<std::vector<std::string>>& numbers) {
+Status SqliteStore::each_open_activity_of_year(int year,
+                                               const std::optional<std::vector<std::string>>& numbers,
+                                               const ActivityVisitor& visit) {
   const char* context = "Cannot read the open activities";
   auto snapshot = Transaction::begin_read(db_);
   if (!snapshot) return with_context(context, snapshot.error());
@@ -346,15 +374,68 @@ Result<std::vector<Activity>> SqliteStore::open_activities_of_year(
   if (auto status = statement->bind_all(year, number_list); !status) {
     return with_context(context, status.error());
   }
-  auto activities = read_activities(*statement);
-  if (!activities) return with_context(context, activities.error());
-  return activities;
+  if (auto read = each_activity(*statement, visit); !read) return with_context(context, read.error());
+  return {};
 }
 
 // -- Outbox --------------------------------------------------------------------
 
-Result<int> SqliteStore::enqueue(const std::vector<Message>& messages,
-                                 std::optional<Instant> pass) {
+namespace {
+
+class SqliteOutboxWriter final : public OutboxWriter {
+ public:
+  SqliteOutboxWriter(Database& db, Transaction transaction, Statement insert, int64_t now)
+      : db_(db), transaction_(std::move(transaction)), insert_(std::move(insert)), now_(now) {}
+
+  Result<bool> add(const Message& original) override {
+    // The scheduler sets every key; a copy only for a message without one.
+    std::optional<Message> keyed;
+    if (original.key.empty()) {
+      keyed = original;
+      keyed->key = idempotency_key(original);
+    }
+    const Message& message = keyed ? *keyed : original;
+    insert_.reset();
+    Status status = insert_.bind_all(message.key, message.unit_id, to_string(message.channel),
+                                     format_iso_date(message.day), seconds_of(message.at),
+                                     dump_json(message_to_json(message)), now_);
+    if (status) status = insert_.run();
+    if (!status) {
+      return with_context("Cannot write the message for unit " + message.unit_id + " on " +
+                              format_iso_date(message.day) + " to the outbox",
+                          status.error());
+    }
+    const bool added = db_.changes() > 0;
+    if (added) ++added_;
+    return added;
+  }
+
+  Result<int> finish(std::optional<Instant> pass) override {
+    const char* context = "Cannot write to the outbox";
+    if (pass) {
+      auto record = db_.prepare(
+          "INSERT INTO scheduler_state (key, value) VALUES (?1, ?2) "
+          "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      if (!record) return with_context(context, record.error());
+      Status status = record->bind_all(kLastPassKey, format_utc(*pass));
+      if (status) status = record->run();
+      if (!status) return with_context(context, status.error());
+    }
+    if (auto status = transaction_.commit(); !status) return with_context(context, status.error());
+    return added_;
+  }
+
+ private:
+  Database& db_;
+  Transaction transaction_;
+  Statement insert_;
+  int64_t now_;
+  int added_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<OutboxWriter>> SqliteStore::begin_enqueue() {
   const char* context = "Cannot write to the outbox";
   auto transaction = Transaction::begin(db_);
   if (!transaction) return with_context(context, transaction.error());
@@ -363,39 +444,8 @@ Result<int> SqliteStore::enqueue(const std::vector<Message>& messages,
       "next_attempt_at, created_at, updated_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?5, ?7, ?7) ON CONFLICT (key) DO NOTHING");
   if (!insert) return with_context(context, insert.error());
-  const int64_t now = now_seconds();
-  int added = 0;
-  for (const auto& original : messages) {
-    // The scheduler sets every key; a copy only for a message without one.
-    std::optional<Message> keyed;
-    if (original.key.empty()) {
-      keyed = original;
-      keyed->key = idempotency_key(original);
-    }
-    const Message& message = keyed ? *keyed : original;
-    insert->reset();
-    Status status = insert->bind_all(message.key, message.unit_id, to_string(message.channel),
-                                     format_iso_date(message.day), seconds_of(message.at),
-                                     dump_json(message_to_json(message)), now);
-    if (status) status = insert->run();
-    if (!status) {
-      return with_context("Cannot write the message for unit " + message.unit_id + " on " +
-                              format_iso_date(message.day) + " to the outbox",
-                          status.error());
-    }
-    added += static_cast<int>(db_.changes());
-  }
-  if (pass) {
-    auto record = db_.prepare(
-        "INSERT INTO scheduler_state (key, value) VALUES (?1, ?2) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    if (!record) return with_context(context, record.error());
-    Status status = record->bind_all(kLastPassKey, format_utc(*pass));
-    if (status) status = record->run();
-    if (!status) return with_context(context, status.error());
-  }
-  if (auto status = transaction->commit(); !status) return with_context(context, status.error());
-  return added;
+  return std::unique_ptr<OutboxWriter>(std::make_unique<SqliteOutboxWriter>(
+      db_, std::move(transaction).value(), std::move(insert).value(), now_seconds()));
 }
 
 Result<std::optional<Instant>> SqliteStore::last_pass() {

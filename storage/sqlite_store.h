@@ -67,14 +67,16 @@ class SqliteStore final : public Store {
   Result<int64_t> data_version() override;
 
   Result<std::vector<DeadlineCount>> open_deadlines() override;
-  Result<std::vector<Activity>> open_activities_due(const std::vector<Date>& deadlines) override;
-  Result<std::vector<Activity>> open_activities_of_year(
-      int year, const std::optional<std::vector<std::string>>& numbers) override;
+  /// Rows are read a page at a time, with their units, and handed over.
+  Status each_open_activity_due(const std::vector<Date>& deadlines,
+                                const ActivityVisitor& visit) override;
+  Status each_open_activity_of_year(int year, const std::optional<std::vector<std::string>>& numbers,
+                                    const ActivityVisitor& visit) override;
 
   /// A message with an empty key is stored under idempotency_key(message).
   /// New rows are `pending`, due (next_attempt_at) at the message's `at`,
   /// with an empty destination.
-  Result<int> enqueue(const std::vector<Message>& messages, std::optional<Instant> pass) override;
+  Result<std::unique_ptr<OutboxWriter>> begin_enqueue() override;
   Result<std::optional<Instant>> last_pass() override;
   /// `limit` <= 0 means no limit.
   Result<std::vector<OutboxEntry>> outbox(std::optional<OutboxStatus> status, int limit) override;
@@ -89,7 +91,12 @@ class SqliteStore final : public Store {
  private:
   SqliteStore(Database db, const Clock* clock);
   int64_t now_seconds() const;
-  Result<std::vector<Activity>> read_activities(Statement& statement);
+  /// Steps `statement` (activity columns, see queries.h) and hands each
+  /// activity, with its units, to `visit`, a page of rows at a time.
+  Status each_activity(Statement& statement, const ActivityVisitor& visit);
+  /// Adds the responsible and co-responsible units of `page` (ids[i] is
+  /// page[i]'s row id).
+  Status read_units_of(std::vector<Activity>& page, const std::vector<int64_t>& ids);
 
   Database db_;
   SystemClock system_clock_;

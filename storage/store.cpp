@@ -37,4 +37,34 @@ Result<ImportSummary> Store::apply_import(const std::string& plan, int year,
   return (*import)->finish();
 }
 
+Result<std::vector<Activity>> Store::open_activities_due(const std::vector<Date>& deadlines) {
+  std::vector<Activity> activities;
+  auto read = each_open_activity_due(deadlines, [&](const Activity& activity) -> Status {
+    activities.push_back(activity);
+    return {};
+  });
+  if (!read) return read.error();
+  return activities;
+}
+
+Result<std::vector<Activity>> Store::open_activities_of_year(
+    int year, const std::optional<std::vector<std::string>>& numbers) {
+  std::vector<Activity> activities;
+  auto read = each_open_activity_of_year(year, numbers, [&](const Activity& activity) -> Status {
+    activities.push_back(activity);
+    return {};
+  });
+  if (!read) return read.error();
+  return activities;
+}
+
+Result<int> Store::enqueue(const std::vector<Message>& messages, std::optional<Instant> pass) {
+  auto writer = begin_enqueue();
+  if (!writer) return writer.error();
+  for (const auto& message : messages) {
+    if (auto added = (*writer)->add(message); !added) return added.error();
+  }
+  return (*writer)->finish(pass);
+}
+
 }  // namespace plazo

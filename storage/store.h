@@ -93,6 +93,20 @@ class PlanImport {
   virtual Result<ImportSummary> finish() = 0;
 };
 
+/// A pass's messages on their way into the outbox (Store::begin_enqueue):
+/// written one at a time inside one transaction, so the pass never holds
+/// them all. Destroyed before finish(), it writes nothing.
+class OutboxWriter {
+ public:
+  virtual ~OutboxWriter() = default;
+  /// Writes `message` (its key is computed when empty) unless a message
+  /// with its key is there already. True when it was written.
+  virtual Result<bool> add(const Message& message) = 0;
+  /// Records `pass` as the last scheduling pass (when given) and commits.
+  /// Returns how many messages were written. Call once.
+  virtual Result<int> finish(std::optional<Instant> pass) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -136,20 +150,29 @@ class Store {
 
   /// Every deadline that open activities have, with how many have it.
   virtual Result<std::vector<DeadlineCount>> open_deadlines() = 0;
-  /// Open activities whose deadline is one of `deadlines`.
-  virtual Result<std::vector<Activity>> open_activities_due(const std::vector<Date>& deadlines) = 0;
-  /// Open activities of plans of `year` (report_due); if `numbers` is given,
-  /// only those activity numbers.
-  virtual Result<std::vector<Activity>> open_activities_of_year(
-      int year, const std::optional<std::vector<std::string>>& numbers) = 0;
+  /// Each open activity whose deadline is one of `deadlines`, ordered by
+  /// deadline and plan order, handed over as it is read.
+  virtual Status each_open_activity_due(const std::vector<Date>& deadlines,
+                                        const ActivityVisitor& visit) = 0;
+  /// Each open activity of plans of `year` (report_due), in plan order; if
+  /// `numbers` is given, only those activity numbers.
+  virtual Status each_open_activity_of_year(int year,
+                                            const std::optional<std::vector<std::string>>& numbers,
+                                            const ActivityVisitor& visit) = 0;
+  /// The same, collected.
+  Result<std::vector<Activity>> open_activities_due(const std::vector<Date>& deadlines);
+  Result<std::vector<Activity>> open_activities_of_year(
+      int year, const std::optional<std::vector<std::string>>& numbers);
 
   // -- Outbox -----------------------------------------------------------------
 
-  /// Writes the messages to the outbox in one transaction, skipping any whose
-  /// key is already there, and in the same transaction records `pass` as the
-  /// last scheduling pass (when given). Returns how many messages were new.
-  virtual Result<int> enqueue(const std::vector<Message>& messages,
-                              std::optional<Instant> pass) = 0;
+  /// Starts writing a pass's messages to the outbox in one transaction (see
+  /// OutboxWriter). While it is open, this store's reads (activities, the
+  /// last pass, has_message_for) see the transaction; nothing else may be
+  /// written through the store until it is finished or destroyed.
+  virtual Result<std::unique_ptr<OutboxWriter>> begin_enqueue() = 0;
+  /// begin_enqueue(), every message, finish(pass). Returns how many were new.
+  Result<int> enqueue(const std::vector<Message>& messages, std::optional<Instant> pass);
   /// The instant of the last recorded scheduling pass; nullopt if none yet.
   virtual Result<std::optional<Instant>> last_pass() = 0;
   /// Outbox entries, newest first; optionally only one status.

@@ -255,20 +255,18 @@ double value_of(const Exposition& e, const std::string& name,
 
 TEST(HttpHandler, MetricsIsPrometheusText) {
   auto s = healthy();
-  Message due;
-  due.channel = Channel::kWebhook;
-  due.items = {MessageItem{}, MessageItem{}};
-  due.items[1].kind = ItemKind::kOverdue;
   DeliveryMetrics metrics;
-  metrics.count_due({due, due});
+  // Two webhook messages, each with an upcoming and an overdue item.
+  metrics.count_due({{{Channel::kWebhook, ItemKind::kUpcoming}, 2},
+                     {{Channel::kWebhook, ItemKind::kOverdue}, 2}});
   DeliveryOutcome slow;
   slow.status = DeliveryStatus::kSent;
   slow.duration = std::chrono::milliseconds(700);
-  metrics.record_attempt(Channel::kEmail, {"today"}, slow);
+  metrics.record_attempt(Channel::kEmail, {ItemKind::kToday}, slow);
   DeliveryOutcome refused;
   refused.status = DeliveryStatus::kPermanent;
   refused.duration = std::chrono::milliseconds(20);
-  metrics.record_attempt(Channel::kEmail, {"today"}, refused);
+  metrics.record_attempt(Channel::kEmail, {ItemKind::kToday}, refused);
   s.metrics = metrics.sample();
 
   auto r = get("/metrics", s);

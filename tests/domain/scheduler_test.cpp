@@ -413,5 +413,125 @@ TEST_F(SchedulerTest, PropertiesHoldForEveryDayOfAYear) {
   EXPECT_GT(keys.size(), 100u);
 }
 
+// The streaming pass (what the daemon runs) against the whole pass, over
+// the same plan: the same messages, keys and days, for digests off and on,
+// with coalesced and skipped days. Digests off, it may emit an item twice
+// (the outbox keeps one per key): compared as sets of keys.
+class StreamingPassTest : public SchedulerTest {
+ protected:
+  void SetUp() override {
+    // Deadlines around a missed stretch: upcoming, today and overdue items,
+    // co-responsible units, an escalation, a report_due cycle day (the 20th
+    // of April is 10 business days before the 30th) and two webhooks.
+    plan_.activities = {activity("2.9", "2023-11-29", {"general"}, {"tic"}),
+                        activity("2.1", "2023-11-30", {"general", "planeacion"}),
+                        activity("2.10", "2023-11-30", {"general"}),
+                        activity("3.1", "2023-11-16", {"tic"}, {"general"}),
+                        activity("4.4", "2023-11-20", {"planeacion"}, {}, 50)};
+  }
+  ScheduleRules streaming_rules(bool digest) {
+    ScheduleRules r = rules();
+    r.units[0].webhooks = {"general-hook", "general-teams"};
+    r.policy.channels = {Channel::kEmail, Channel::kWebhook};
+    r.policy.digest = digest;
+    r.policy.misfire_grace = std::chrono::hours{72};
+    r.policy.overdue_every_days = 1;
+    r.policy.escalate_after_days = 2;
+    r.cycles = {paac_cycle()};
+    return r;
+  }
+  struct Streamed {
+    std::vector<Message> messages;
+    PassDays days;
+  };
+  Streamed stream(const Scheduler& s, Instant now, std::optional<Instant> last) {
+    Streamed out;
+    auto days = s.pass(now, last, plan_, [&](Message m) -> Status {
+      EXPECT_FALSE(m.key.empty());
+      EXPECT_EQ(m.key, idempotency_key(m));
+      out.messages.push_back(std::move(m));
+      return {};
+    });
+    EXPECT_TRUE(days.ok()) << days.error().message;
+    if (days.ok()) out.days = *days;
+    return out;
+  }
+  static std::set<std::string> keys_of(const std::vector<Message>& messages) {
+    std::set<std::string> keys;
+    for (const auto& m : messages) keys.insert(m.key);
+    return keys;
+  }
+};
+
+TEST_F(StreamingPassTest, DigestsOffGivesTheWholePassKeysAndDays) {
+  const Scheduler s = make(streaming_rules(/*digest=*/false));
+  // Down from Monday the 20th to Thursday the 23rd at 09:00: the 21st and
+  // 22nd are within 72 h and coalesced; one more pass on a quiet day.
+  for (auto [now, last] : {std::pair{"2023-11-23T09:00", "2023-11-20T08:30"},
+                           std::pair{"2023-11-30T08:00", "2023-11-29T08:00"},
+                           std::pair{"2023-11-24T08:05", "2023-11-10T08:00"}}) {
+    SCOPED_TRACE(now);
+    auto whole = s.pass(at_local(s, now), at_local(s, last), plan_);
+    ASSERT_TRUE(whole.ok()) << whole.error().message;
+    const Streamed streamed = stream(s, at_local(s, now), at_local(s, last));
+    EXPECT_EQ(streamed.days.day, whole->day);
+    EXPECT_EQ(streamed.days.skipped_days, whole->skipped_days);
+    EXPECT_EQ(keys_of(streamed.messages), keys_of(whole->messages));
+    EXPECT_FALSE(whole->messages.empty());
+    if (std::string(now) == "2023-11-23T09:00") {
+      // The 21st and 22nd had reminders: coalesced into the 23rd.
+      EXPECT_EQ(whole->skipped_days, (std::vector<Date>{d("2023-11-21"), d("2023-11-22")}));
+    }
+    for (const auto& m : streamed.messages) {
+      ASSERT_EQ(m.items.size(), 1u);
+      EXPECT_EQ(m.day, whole->day);
+      EXPECT_EQ(m.at, s.send_instant(*whole->day));
+    }
+    // The same items, same wording and days left (counted from the day sent,
+    // for a coalesced day's items too), whichever path made them.
+    std::map<std::string, MessageItem> by_key;
+    for (const auto& m : whole->messages) by_key[m.key] = m.items.front();
+    for (const auto& m : streamed.messages) {
+      const MessageItem& w = by_key.at(m.key);
+      EXPECT_EQ(m.items[0].days_left, w.days_left) << m.key;
+      EXPECT_EQ(m.items[0].title, w.title) << m.key;
+      EXPECT_EQ(m.items[0].role, w.role) << m.key;
+    }
+  }
+}
+
+TEST_F(StreamingPassTest, DigestsOnEmitsTheWholePassMessages) {
+  const Scheduler s = make(streaming_rules(/*digest=*/true));
+  const Instant now = at_local(s, "2023-11-23T09:00");
+  const Instant last = at_local(s, "2023-11-20T08:30");
+  auto whole = s.pass(now, last, plan_);
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  const Streamed streamed = stream(s, now, last);
+  EXPECT_EQ(streamed.days.day, whole->day);
+  EXPECT_EQ(streamed.days.skipped_days, whole->skipped_days);
+  ASSERT_EQ(streamed.messages.size(), whole->messages.size());
+  for (size_t i = 0; i < whole->messages.size(); ++i) {
+    EXPECT_EQ(streamed.messages[i].key, whole->messages[i].key);
+    EXPECT_EQ(streamed.messages[i].items.size(), whole->messages[i].items.size());
+  }
+  // general: email + two webhooks, each one digest.
+  int general = 0;
+  for (const auto& m : streamed.messages) general += m.unit_id == "general";
+  EXPECT_EQ(general, 3);
+}
+
+TEST_F(StreamingPassTest, AnErrorFromTheSinkStopsThePass) {
+  const Scheduler s = make(streaming_rules(/*digest=*/false));
+  int calls = 0;
+  auto days = s.pass(at_local(s, "2023-11-23T09:00"), at_local(s, "2023-11-20T08:30"), plan_,
+                     [&](Message) -> Status {
+                       ++calls;
+                       return Error{"disk full"};
+                     });
+  ASSERT_FALSE(days.ok());
+  EXPECT_EQ(days.error().message, "disk full");
+  EXPECT_EQ(calls, 1);
+}
+
 }  // namespace
 }  // namespace plazo

@@ -313,6 +313,52 @@ TEST_F(DeliveryTest, FailFailSucceedRetriesWithGrowingBackoffAndLogsEveryAttempt
   EXPECT_FALSE(*delivery->next_due());
 }
 
+TEST_F(DeliveryTest, EachAttemptIsReportedWithTheKindsOfItsMessage) {
+  FakeTransport transport({FakeTransport::retryable("HTTP 503 Service Unavailable", 503),
+                           FakeTransport::sent(200)});
+  auto delivery = make_delivery(transport);
+  struct Report {
+    Channel channel;
+    std::vector<ItemKind> kinds;
+    DeliveryStatus status;
+  };
+  std::vector<Report> reports;
+  delivery->set_on_attempt(
+      [&](Channel channel, const std::vector<ItemKind>& kinds, const DeliveryOutcome& outcome) {
+        reports.push_back({channel, kinds, outcome.status});
+      });
+  // A digest stored earlier (by any run): the kinds come from the outbox.
+  Message digest;
+  digest.at = clock_.now();
+  digest.day = date::floor<date::days>(clock_.now());
+  digest.unit_id = "general";
+  digest.channel = Channel::kWebhook;
+  digest.target = "a";
+  for (auto [number, kind] : {std::pair{"1.1", ItemKind::kOverdue}, std::pair{"1.2", ItemKind::kToday},
+                              std::pair{"1.3", ItemKind::kOverdue}}) {
+    MessageItem item;
+    item.kind = kind;
+    item.activity = number;
+    item.deadline = digest.day;
+    digest.items.push_back(item);
+  }
+  ASSERT_EQ(*store_->enqueue({digest}, std::nullopt), 1);
+
+  ASSERT_EQ(*delivery->pump(), 1);
+  EXPECT_TRUE(reports.empty());  // reported when the outcome comes back
+  run_posted();
+  ASSERT_EQ(advance_and_pump(*delivery), 1);
+  run_posted();
+  ASSERT_EQ(reports.size(), 2u);
+  for (const auto& report : reports) {
+    EXPECT_EQ(report.channel, Channel::kWebhook);
+    EXPECT_EQ(report.kinds, (std::vector<ItemKind>{ItemKind::kToday, ItemKind::kOverdue}));
+  }
+  EXPECT_EQ(reports[0].status, DeliveryStatus::kRetryable);
+  EXPECT_EQ(reports[1].status, DeliveryStatus::kSent);
+  EXPECT_EQ(only_entry().status, OutboxStatus::kSent);
+}
+
 TEST_F(DeliveryTest, PermanentFailureIsDeadAtOnceWithItsReason) {
   FakeTransport transport({FakeTransport::permanent("HTTP 404 Not Found: no such hook", 404)});
   auto delivery = make_delivery(transport);

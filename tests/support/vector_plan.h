@@ -22,27 +22,27 @@ class VectorPlan final : public PlanReader {
     }
     return std::vector<Date>(days.begin(), days.end());
   }
-  Result<std::vector<Activity>> open_activities_due(const std::vector<Date>& deadlines) override {
+  Status each_open_activity_due(const std::vector<Date>& deadlines,
+                                const ActivityVisitor& visit) override {
     ++queries;
-    std::vector<Activity> out;
     for (const auto& a : activities) {
-      if (!a.done() && a.deadline &&
-          std::find(deadlines.begin(), deadlines.end(), *a.deadline) != deadlines.end()) {
-        out.push_back(a);
+      if (a.done() || !a.deadline ||
+          std::find(deadlines.begin(), deadlines.end(), *a.deadline) == deadlines.end()) {
+        continue;
       }
+      if (auto visited = visit(a); !visited) return visited;
     }
-    return out;
+    return {};
   }
-  Result<std::vector<Activity>> open_activities_of_year(
-      int year, const std::optional<std::vector<std::string>>& numbers) override {
+  Status each_open_activity_of_year(int year, const std::optional<std::vector<std::string>>& numbers,
+                                    const ActivityVisitor& visit) override {
     ++queries;
-    std::vector<Activity> out;
     for (const auto& a : activities) {
       if (a.done() || a.year != year) continue;
       if (numbers && std::find(numbers->begin(), numbers->end(), a.number) == numbers->end()) continue;
-      out.push_back(a);
+      if (auto visited = visit(a); !visited) return visited;
     }
-    return out;
+    return {};
   }
 };
 
