@@ -104,9 +104,17 @@ std::string unit_name(const std::string& id, const std::vector<Unit>& all_units)
   return id;
 }
 
+// The data tree is built in place: kainjow's data copies whole subtrees
+// when made from an object or list, and a message's tree used to be copied
+// several times over on its way up (most of a webhook's render time).
+using Data = mustache::data;
+
+Data object_node() { return Data(Data::type::object); }
+Data list_node() { return Data(Data::type::list); }
+
 // Only non-empty values become keys: kainjow treats "" as true in sections.
-void put(mustache::object& object, const std::string& key, const std::string& value) {
-  if (!value.empty()) object.emplace(key, mustache::data{value});
+void put(Data& object, const std::string& key, const std::string& value) {
+  if (!value.empty()) object[key] = Data(value);
 }
 
 struct Wording {
@@ -148,8 +156,9 @@ RenderedLine describe(const MessageItem& item, const Wording& wording) {
   return line;
 }
 
-mustache::data item_data(const MessageItem& item, const Wording& wording) {
-  mustache::object object;
+// `line` is describe(item, wording), worked out once by the caller.
+Data item_data(const MessageItem& item, const RenderedLine& line, const Wording& wording) {
+  Data object = object_node();
   put(object, "kind", std::string(to_string(item.kind)));
   put(object, "activity", item.activity);
   put(object, "title", item.title);
@@ -163,16 +172,16 @@ mustache::data item_data(const MessageItem& item, const Wording& wording) {
   put(object, "progress", progress_phrase(item.progress));
   if (item.progress) put(object, "percent", std::to_string(*item.progress));
   if (!item.units.empty()) {
-    mustache::list units;
+    Data units = list_node();
     std::vector<std::string> names;
     for (const auto& id : item.units) {
-      mustache::object unit;
+      Data unit = object_node();
       put(unit, "id", id);
       put(unit, "name", unit_name(id, *wording.all_units));
       names.push_back(unit_name(id, *wording.all_units));
-      units.emplace_back(unit);
+      units.push_back(unit);
     }
-    object.emplace("units", mustache::data{units});
+    object["units"] = std::move(units);
     put(object, "units_text", join(names, ", "));
   }
   put(object, "cycle", item.cycle);
@@ -180,9 +189,8 @@ mustache::data item_data(const MessageItem& item, const Wording& wording) {
     put(object, "cutoff", spanish_date(*item.cutoff));
     put(object, "cutoff_iso", format_iso_date(*item.cutoff));
   }
-  const RenderedLine line = describe(item, wording);
   put(object, "line", line.detail.empty() ? line.lead : line.lead + " — " + line.detail);
-  return mustache::data{object};
+  return object;
 }
 
 // kainjow looks a partial ({{>name}}) up among the data and renders any
@@ -349,19 +357,19 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
   const Wording wording{business_days_, &all_units};
   RenderedMessage rendered;
 
-  mustache::object top;
-  mustache::object unit_object;
+  Data top = object_node();
+  Data unit_object = object_node();
   put(unit_object, "id", unit.id);
   put(unit_object, "name", unit.name.empty() ? unit.id : unit.name);
-  top.emplace("unit", mustache::data{unit_object});
+  top["unit"] = std::move(unit_object);
   put(top, "day", spanish_date(message.day));
   put(top, "day_iso", format_iso_date(message.day));
   put(top, "key", message.key);
   put(top, "count", std::to_string(message.items.size()));
-  top.emplace("business_days", mustache::data{business_days_});
+  top["business_days"] = Data(business_days_);
 
   std::vector<std::string> summary;
-  mustache::list sections;
+  Data sections = list_node();
   for (const ItemKind kind : kSectionOrder) {
     std::vector<const MessageItem*> items;
     for (const auto& item : message.items) {
@@ -374,13 +382,18 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
     });
     summary.push_back(summary_part(kind, static_cast<int>(items.size())));
 
-    mustache::object section;
+    Data section = object_node();
     put(section, "kind", std::string(to_string(kind)));
     put(section, "heading", std::string(section_heading(kind)));
     put(section, "count", std::to_string(items.size()));
-    mustache::list item_list;
-    for (const auto* item : items) item_list.push_back(item_data(*item, wording));
-    section.emplace("items", mustache::data{item_list});
+    std::vector<RenderedLine> lines;
+    lines.reserve(items.size());
+    Data item_list = list_node();
+    for (const auto* item : items) {
+      lines.push_back(describe(*item, wording));
+      item_list.push_back(item_data(*item, lines.back(), wording));
+    }
+    section["items"] = std::move(item_list);
 
     if (kind == ItemKind::kReportDue) {
       // One group per cycle cutoff: the unit reports per cut, and a digest
@@ -389,7 +402,7 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
       for (const auto* item : items) {
         groups[{item->cutoff.value_or(item->deadline), item->cycle}].push_back(item);
       }
-      mustache::list cycles;
+      Data cycles = list_node();
       for (auto& [group_key, group_items] : groups) {
         std::stable_sort(group_items.begin(), group_items.end(),
                          [](const MessageItem* a, const MessageItem* b) {
@@ -397,38 +410,39 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
                          });
         const auto& [cutoff, cycle] = group_key;
         const std::string when = days_left_phrase(group_items.front()->days_left, business_days_);
-        mustache::object group;
+        Data group = object_node();
         put(group, "cycle", cycle);
         put(group, "cutoff", spanish_date(cutoff));
         put(group, "cutoff_iso", format_iso_date(cutoff));
         put(group, "when", when);
-        mustache::list group_list;
+        Data group_list = list_node();
         RenderedSection rendered_section{kind, std::string(section_heading(kind)), {}, {}};
         rendered_section.intro = join({cycle, "corte del " + spanish_date(cutoff)}, ", ") + " (" +
                                  when + "): reporte el avance de estas actividades.";
         for (const auto* item : group_items) {
-          group_list.push_back(item_data(*item, wording));
           rendered_section.lines.push_back(describe(*item, wording));
+          group_list.push_back(item_data(*item, rendered_section.lines.back(), wording));
         }
-        group.emplace("items", mustache::data{group_list});
-        cycles.emplace_back(group);
+        group["items"] = std::move(group_list);
+        cycles.push_back(group);
         rendered.sections.push_back(std::move(rendered_section));
       }
-      section.emplace("cycles", mustache::data{cycles});
+      section["cycles"] = std::move(cycles);
     } else {
       RenderedSection rendered_section{kind, std::string(section_heading(kind)), {}, {}};
-      for (const auto* item : items) rendered_section.lines.push_back(describe(*item, wording));
+      rendered_section.lines = std::move(lines);
       rendered.sections.push_back(std::move(rendered_section));
     }
 
-    mustache::data section_data{section};
-    top.emplace(std::string(to_string(kind)), section_data);
-    sections.push_back(std::move(section_data));
+    // The one copy left: a section is both {{#upcoming}} and an entry of
+    // {{#sections}}.
+    sections.push_back(section);
+    top[std::string(to_string(kind))] = std::move(section);
   }
-  top.emplace("sections", mustache::data{sections});
+  top["sections"] = std::move(sections);
   put(top, "summary", join(summary, ", "));
 
-  mustache::data data{top};
+  Data& data = top;
   // kainjow's render() is not const (it may record an error): one render at
   // a time per Renderer and its copies.
   std::lock_guard lock(compiled_->mutex);
