@@ -14,6 +14,10 @@ and flushed before answering) and answers as told:
   --hang                never answer (the client must time out)
   --delay SECONDS       wait this long before answering (a slow receiver)
   --close               send the status line and part of a body, then close
+  --hold-file PATH      while PATH exists, log requests but do not answer
+                        them (a stalled receiver the test releases by
+                        removing PATH)
+  --hold-after N        hold only the requests after the first N
   --location URL        add a Location header (for 3xx tests)
   --secret S            also record "signature_ok": X-Plazo-Signature checked
                         as notifiers/WEBHOOKS.md tells receivers to
@@ -23,6 +27,7 @@ import argparse
 import hashlib
 import hmac
 import json
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,6 +46,8 @@ def main():
     parser.add_argument("--close", action="store_true")
     parser.add_argument("--location")
     parser.add_argument("--secret")
+    parser.add_argument("--hold-file")
+    parser.add_argument("--hold-after", type=int, default=0)
     args = parser.parse_args()
 
     lock = threading.Lock()
@@ -83,6 +90,9 @@ def main():
                     )
                 log.write(json.dumps(record) + "\n")
                 log.flush()
+            if args.hold_file is not None and number > args.hold_after:
+                while os.path.exists(args.hold_file):
+                    time.sleep(0.01)
             if args.hang:
                 while True:
                     time.sleep(3600)
