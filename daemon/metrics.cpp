@@ -1,6 +1,5 @@
 #include "daemon/metrics.h"
 
-#include <set>
 #include <utility>
 
 namespace plazo {
@@ -33,9 +32,8 @@ void DurationHistogram::observe(std::chrono::milliseconds duration) {
 }
 
 std::vector<KindLabel> kind_labels(const std::vector<ItemKind>& kinds) {
-  const std::set<ItemKind> distinct(kinds.begin(), kinds.end());
   std::vector<KindLabel> labels;
-  for (ItemKind kind : distinct) labels.emplace_back(to_string(kind));
+  for (ItemKind kind : kinds) labels.emplace_back(to_string(kind));
   if (labels.empty()) labels.emplace_back("unknown");
   return labels;
 }

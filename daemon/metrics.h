@@ -79,7 +79,7 @@ class DeliveryMetrics {
   MetricsSample counters_;  // guarded by mutex_
 };
 
-/// The distinct kinds as labels, in ItemKind order; {"unknown"} when empty.
+/// Kinds (as distinct_kinds() gives them) as labels; {"unknown"} when empty.
 std::vector<KindLabel> kind_labels(const std::vector<ItemKind>& kinds);
 
 }  // namespace plazo

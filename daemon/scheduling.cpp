@@ -74,9 +74,7 @@ Result<PassSummary> run_pass(const Scheduler& scheduler, Store& store, Instant n
     if (!added) return added.error();
     if (digest) written.insert(std::move(route));
     if (*added) {
-      std::set<ItemKind> kinds;
-      for (const auto& item : message.items) kinds.insert(item.kind);
-      for (ItemKind kind : kinds) ++summary.fresh_kinds[{message.channel, kind}];
+      for (ItemKind kind : distinct_kinds(message)) ++summary.fresh_kinds[{message.channel, kind}];
     }
     return {};
   };

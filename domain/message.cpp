@@ -27,6 +27,16 @@ std::optional<ItemKind> parse_item_kind(std::string_view text) {
   return std::nullopt;
 }
 
+std::vector<ItemKind> distinct_kinds(const Message& message) {
+  unsigned seen = 0;
+  for (const auto& item : message.items) seen |= 1u << static_cast<unsigned>(item.kind);
+  std::vector<ItemKind> kinds;
+  for (unsigned kind = 0; seen >> kind != 0; ++kind) {
+    if ((seen >> kind & 1u) != 0) kinds.push_back(static_cast<ItemKind>(kind));
+  }
+  return kinds;
+}
+
 std::string idempotency_key(const Message& message) {
   // Canonical text: fields separated by \x1f, items by \x1e, items sorted so
   // the order the scheduler happened to produce does not matter.

@@ -62,4 +62,7 @@ struct Message {
 /// key across restarts.
 std::string idempotency_key(const Message& message);
 
+/// The kinds of the message's items, each once, in ItemKind order.
+std::vector<ItemKind> distinct_kinds(const Message& message);
+
 }  // namespace plazo

@@ -82,7 +82,7 @@ struct Delivery::Impl {
     std::string destination;
     Instant started{};
     Instant due{};  // the message's due instant: max_age counts from it
-    std::vector<ItemKind> kinds;  // distinct, in ItemKind order
+    std::vector<ItemKind> kinds;  // distinct_kinds() of the message
     int attempts = 0;
     bool probe = false;
   };
@@ -280,12 +280,7 @@ void Delivery::Impl::submit(Route built, const OutboxEntry& entry, Instant now, 
   attempt.destination = std::move(built.destination);
   attempt.started = now;
   attempt.due = entry.message.at;
-  for (const auto& item : entry.message.items) {
-    if (std::find(attempt.kinds.begin(), attempt.kinds.end(), item.kind) == attempt.kinds.end()) {
-      attempt.kinds.push_back(item.kind);
-    }
-  }
-  std::sort(attempt.kinds.begin(), attempt.kinds.end());
+  attempt.kinds = distinct_kinds(entry.message);
   attempt.attempts = entry.attempts;
   attempt.probe = probe;
   in_flight[entry.id] = std::move(attempt);

@@ -233,12 +233,9 @@ Result<std::vector<Activity>> SqliteStore::activities(const ActivityFilter& filt
   if (auto status = statement->bind_all(filter.plan, filter.year, filter.unit); !status) {
     return with_context("Cannot read the activities", status.error());
   }
-  std::vector<Activity> activities;
-  auto read = each_activity(*statement, [&](const Activity& activity) -> Status {
-    activities.push_back(activity);
-    return {};
-  });
-  if (!read) return with_context("Cannot read the activities", read.error());
+  auto activities = collect_activities(
+      [&](const ActivityVisitor& visit) { return each_activity(*statement, visit); });
+  if (!activities) return with_context("Cannot read the activities", activities.error());
   return activities;
 }
 

@@ -37,9 +37,10 @@ Result<ImportSummary> Store::apply_import(const std::string& plan, int year,
   return (*import)->finish();
 }
 
-Result<std::vector<Activity>> Store::open_activities_due(const std::vector<Date>& deadlines) {
+Result<std::vector<Activity>> collect_activities(
+    const std::function<Status(const ActivityVisitor&)>& each) {
   std::vector<Activity> activities;
-  auto read = each_open_activity_due(deadlines, [&](const Activity& activity) -> Status {
+  auto read = each([&](const Activity& activity) -> Status {
     activities.push_back(activity);
     return {};
   });
@@ -47,15 +48,16 @@ Result<std::vector<Activity>> Store::open_activities_due(const std::vector<Date>
   return activities;
 }
 
+Result<std::vector<Activity>> Store::open_activities_due(const std::vector<Date>& deadlines) {
+  return collect_activities(
+      [&](const ActivityVisitor& visit) { return each_open_activity_due(deadlines, visit); });
+}
+
 Result<std::vector<Activity>> Store::open_activities_of_year(
     int year, const std::optional<std::vector<std::string>>& numbers) {
-  std::vector<Activity> activities;
-  auto read = each_open_activity_of_year(year, numbers, [&](const Activity& activity) -> Status {
-    activities.push_back(activity);
-    return {};
+  return collect_activities([&](const ActivityVisitor& visit) {
+    return each_open_activity_of_year(year, numbers, visit);
   });
-  if (!read) return read.error();
-  return activities;
 }
 
 Result<int> Store::enqueue(const std::vector<Message>& messages, std::optional<Instant> pass) {

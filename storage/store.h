@@ -6,6 +6,7 @@
 /// whole or not at all. A Store is used from one thread at a time.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,6 +107,10 @@ class OutboxWriter {
   /// Returns how many messages were written. Call once.
   virtual Result<int> finish(std::optional<Instant> pass) = 0;
 };
+
+/// The activities `each` shows its visitor, kept in a vector.
+Result<std::vector<Activity>> collect_activities(
+    const std::function<Status(const ActivityVisitor&)>& each);
 
 class Store {
  public:

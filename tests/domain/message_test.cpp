@@ -22,6 +22,17 @@ Message sample() {
   return m;
 }
 
+TEST(DistinctKinds, EachKindOnceInKindOrder) {
+  Message m = sample();  // upcoming, overdue
+  std::swap(m.items[0], m.items[1]);
+  m.items.push_back(m.items[0]);
+  m.items.back().kind = ItemKind::kPublishDue;
+  m.items.push_back(m.items[0]);  // overdue again
+  EXPECT_EQ(distinct_kinds(m),
+            (std::vector<ItemKind>{ItemKind::kUpcoming, ItemKind::kOverdue, ItemKind::kPublishDue}));
+  EXPECT_TRUE(distinct_kinds(Message{}).empty());
+}
+
 TEST(IdempotencyKey, IgnoresItemOrderAndTexts) {
   Message m = sample();
   const std::string key = idempotency_key(m);
