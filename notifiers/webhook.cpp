@@ -6,6 +6,8 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "domain/json_writer.h"
+
 namespace plazo {
 namespace {
 
@@ -84,27 +86,29 @@ std::string dump(const ordered_json& body) {
 
 std::string generic_body(const RenderedMessage& rendered, const Message& message, const Unit& unit,
                          const std::string& key, Instant now, const TimeZone& zone) {
-  ordered_json body;
-  body["version"] = 1;
-  body["key"] = key;
-  body["sent_at"] = zone.format_rfc3339(now);
-  body["unit"] = ordered_json{{"id", unit.id}, {"name", unit.name}};
-  body["subject"] = rendered.subject;
-  body["text"] = rendered.text;
-  ordered_json items = ordered_json::array();
+  // Written directly, not through a JSON tree: this is every generic
+  // delivery's body (notifiers/WEBHOOKS.md documents the members).
+  JsonWriter body;
+  body.begin_object()
+      .member("version", 1)
+      .member("key", key)
+      .member("sent_at", zone.format_rfc3339(now));
+  body.key("unit").begin_object().member("id", unit.id).member("name", unit.name).end_object();
+  body.member("subject", rendered.subject).member("text", rendered.text);
+  body.key("items").begin_array();
   for (const auto& item : message.items) {
-    ordered_json entry;
-    entry["kind"] = std::string(to_string(item.kind));
-    entry["activity"] = item.activity;
-    entry["title"] = item.title;
-    entry["deadline"] = format_iso_date(item.deadline);
-    entry["days_left"] = item.days_left;
-    entry["role"] = std::string(to_string(item.role));
-    entry["progress"] = item.progress ? ordered_json(*item.progress) : ordered_json(nullptr);
-    items.push_back(std::move(entry));
+    body.begin_object()
+        .member("kind", to_string(item.kind))
+        .member("activity", item.activity)
+        .member("title", item.title)
+        .member("deadline", format_iso_date(item.deadline))
+        .member("days_left", item.days_left)
+        .member("role", to_string(item.role))
+        .member("progress", item.progress)
+        .end_object();
   }
-  body["items"] = std::move(items);
-  return dump(body);
+  body.end_array().end_object();
+  return body.take();
 }
 
 std::string slack_body(const RenderedMessage& rendered, const std::string& key) {

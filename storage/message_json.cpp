@@ -1,7 +1,10 @@
 #include "storage/message_json.h"
 
 #include <charconv>
+#include <cstdio>
 #include <exception>
+
+#include "domain/json_writer.h"
 
 namespace plazo {
 namespace {
@@ -108,7 +111,18 @@ bool parse_two_digits(std::string_view text, size_t pos, int& out) {
 }  // namespace
 
 std::string format_utc(Instant instant) {
-  return date::format("%FT%TZ", instant);
+  // Not date::format: it goes through an ostringstream, and this runs for
+  // every message written to the outbox.
+  const auto day = date::floor<date::days>(instant);
+  const date::hh_mm_ss time{instant - day};
+  std::string text = format_iso_date(Date{day});
+  char clock[16];
+  const int n = std::snprintf(clock, sizeof clock, "T%02d:%02d:%02dZ",
+                              static_cast<int>(time.hours().count()),
+                              static_cast<int>(time.minutes().count()),
+                              static_cast<int>(time.seconds().count()));
+  text.append(clock, static_cast<size_t>(n));
+  return text;
 }
 
 std::optional<Instant> parse_utc(std::string_view text) {
@@ -157,6 +171,41 @@ nlohmann::json message_to_json(const Message& message) {
   // which of the unit's webhooks the message is for.
   if (!message.target.empty()) json["target"] = message.target;
   return json;
+}
+
+std::string message_json_text(const Message& message) {
+  // Members in the order nlohmann's std::map keeps them (by name), so the
+  // text is the same as dump_json(message_to_json(message)).
+  JsonWriter out;
+  out.begin_object()
+      .member("at", format_utc(message.at))
+      .member("channel", to_string(message.channel))
+      .member("day", format_iso_date(message.day));
+  out.key("items").begin_array();
+  for (const auto& item : message.items) {
+    out.begin_object().member("activity", item.activity);
+    out.key("cutoff");
+    if (item.cutoff) {
+      out.value(format_iso_date(*item.cutoff));
+    } else {
+      out.value(nullptr);
+    }
+    out.member("cycle", item.cycle)
+        .member("days_left", item.days_left)
+        .member("deadline", format_iso_date(item.deadline))
+        .member("deliverable", item.deliverable)
+        .member("kind", to_string(item.kind))
+        .member("progress", item.progress)
+        .member("role", to_string(item.role))
+        .member("title", item.title);
+    out.key("units").begin_array();
+    for (const auto& unit : item.units) out.value(unit);
+    out.end_array().end_object();
+  }
+  out.end_array().member("key", message.key);
+  if (!message.target.empty()) out.member("target", message.target);
+  out.member("unit_id", message.unit_id).member("version", kPayloadVersion).end_object();
+  return out.take();
 }
 
 Result<Message> message_from_json(const nlohmann::json& json) {

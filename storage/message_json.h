@@ -31,6 +31,10 @@ namespace plazo {
 /// dump_json() to serialize, which replaces invalid UTF-8 instead of throwing.
 nlohmann::json message_to_json(const Message& message);
 
+/// dump_json(message_to_json(message)), written directly (no JSON tree):
+/// what the outbox stores for every message.
+std::string message_json_text(const Message& message);
+
 /// Reads a Message written by message_to_json(). Error (one sentence saying
 /// which member is wrong) for anything else; never throws.
 Result<Message> message_from_json(const nlohmann::json& json);

@@ -395,7 +395,7 @@ class SqliteOutboxWriter final : public OutboxWriter {
     insert_.reset();
     Status status = insert_.bind_all(message.key, message.unit_id, to_string(message.channel),
                                      format_iso_date(message.day), seconds_of(message.at),
-                                     dump_json(message_to_json(message)), now_);
+                                     message_json_text(message), now_);
     if (status) status = insert_.run();
     if (!status) {
       return with_context("Cannot write the message for unit " + message.unit_id + " on " +

@@ -114,6 +114,24 @@ TEST(MessageJson, DocumentHasTheStoredShape) {
             R"("unit_id":"general","version":1})");
 }
 
+TEST(MessageJson, StoredTextIsTheDumpOfTheTree) {
+  Message webhook = full_message();
+  webhook.channel = Channel::kWebhook;
+  webhook.target = "planeacion-teams";
+  Message odd = full_message();
+  odd.items[0].title = "bad \xff byte, \"quoted\"\n\x01";
+  odd.items[0].cutoff.reset();
+  odd.items[0].progress.reset();
+  odd.items[0].days_left = -16;
+  for (const Message& m : {full_message(), webhook, odd, Message{}}) {
+    EXPECT_EQ(message_json_text(m), dump_json(message_to_json(m)));
+  }
+  auto back = message_from_json_text(message_json_text(webhook));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  expect_same(*back, webhook);
+  EXPECT_EQ(back->target, "planeacion-teams");
+}
+
 TEST(MessageJson, InvalidUtf8IsReplacedNotThrown) {
   Message m;
   m.items.push_back(MessageItem{});
@@ -173,6 +191,8 @@ TEST(UtcText, FormatsAndParsesExactly) {
   const Instant t = Instant{day("2024-02-29").time_since_epoch()} + std::chrono::hours{23} +
                     std::chrono::minutes{59} + std::chrono::seconds{58};
   EXPECT_EQ(format_utc(t), "2024-02-29T23:59:58Z");
+  EXPECT_EQ(format_utc(Instant{} - std::chrono::seconds{1}), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(format_utc(Instant{day("2023-11-23").time_since_epoch()}), "2023-11-23T00:00:00Z");
   EXPECT_EQ(parse_utc("2024-02-29T23:59:58Z"), t);
   EXPECT_EQ(parse_utc("2023-02-29T00:00:00Z"), std::nullopt);
   EXPECT_EQ(parse_utc("2024-02-29T24:00:00Z"), std::nullopt);
