@@ -74,14 +74,19 @@ Result<Database> Database::open(const std::string& path) {
   return db;
 }
 
+Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
 Database::Database(Database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      cached_(std::move(other.cached_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
     close();
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
+    cached_ = std::move(other.cached_);
   }
   return *this;
 }
@@ -91,6 +96,7 @@ Database::~Database() {
 }
 
 void Database::close() {
+  cached_.clear();  // finalized before the connection they belong to
   if (db_ == nullptr) return;
   // close_v2 defers the close until every statement is finalized, so a
   // statement that (wrongly) outlives the connection does not crash it.
@@ -111,6 +117,25 @@ Result<Statement> Database::prepare(std::string_view sql) {
     return Error{"More than one SQL statement given to prepare (database " + describe(db_) + ")."};
   }
   return statement;
+}
+
+Result<Statement*> Database::cached(std::string_view sql) {
+  auto it = cached_.find(sql);
+  if (it == cached_.end()) {
+    auto prepared = prepare(sql);
+    if (!prepared) return prepared.error();
+    it = cached_
+             .emplace(std::string(sql), std::make_unique<Statement>(std::move(prepared).value()))
+             .first;
+  }
+  it->second->reset();
+  return it->second.get();
+}
+
+Status Database::run_cached(std::string_view sql) {
+  auto statement = cached(sql);
+  if (!statement) return statement.error();
+  return (*statement)->run();
 }
 
 Status Database::exec(std::string_view sql) {
@@ -228,7 +253,7 @@ std::optional<int64_t> Statement::column_optional_int64(int col) const {
 // -- Transaction ---------------------------------------------------------------
 
 Result<Transaction> Transaction::begin(Database& db) {
-  if (auto status = db.exec("BEGIN IMMEDIATE"); !status) {
+  if (auto status = db.run_cached("BEGIN IMMEDIATE"); !status) {
     return Error{"Cannot start a transaction: " + status.error().message};
   }
   return Transaction(&db);
@@ -236,7 +261,7 @@ Result<Transaction> Transaction::begin(Database& db) {
 
 Result<Transaction> Transaction::begin_read(Database& db) {
   if (db.in_transaction()) return Transaction(nullptr);
-  if (auto status = db.exec("BEGIN DEFERRED"); !status) {
+  if (auto status = db.run_cached("BEGIN DEFERRED"); !status) {
     return Error{"Cannot start a transaction: " + status.error().message};
   }
   return Transaction(&db);
@@ -250,7 +275,7 @@ Transaction::~Transaction() {
 
 Status Transaction::commit() {
   if (db_ == nullptr) return Error{"The transaction was already finished."};
-  if (auto status = db_->exec("COMMIT"); !status) {
+  if (auto status = db_->run_cached("COMMIT"); !status) {
     return Error{"Cannot commit: " + status.error().message};
   }
   db_ = nullptr;
@@ -261,7 +286,7 @@ void Transaction::rollback() {
   if (db_ == nullptr) return;
   // SQLite rolls back by itself after some errors (SQLITE_FULL, IOERR, ...);
   // a second ROLLBACK would only fail with "no transaction is active".
-  if (db_->in_transaction()) (void)db_->exec("ROLLBACK");
+  if (db_->in_transaction()) (void)db_->run_cached("ROLLBACK");
   db_ = nullptr;
 }
 

@@ -9,6 +9,8 @@
 /// (the connection is opened with SQLITE_OPEN_NOMUTEX).
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +49,15 @@ class Database {
   /// Runs constant SQL with no values (DDL, pragmas), possibly several
   /// statements. Never pass text that holds data: use prepare() and bind.
   Status exec(std::string_view sql);
+  /// The statement for `sql`, prepared on its first use and kept until the
+  /// connection closes; it comes back reset, its bindings cleared. For the
+  /// statements the delivery loop runs for every claim and outcome, where
+  /// preparing costs about as much as running. The pointer is valid until
+  /// the Database closes; step the statement to its end (run() does), or a
+  /// read it started stays open until the next cached() of the same SQL.
+  Result<Statement*> cached(std::string_view sql);
+  /// cached(sql), then run() with no values (BEGIN, COMMIT, ...).
+  Status run_cached(std::string_view sql);
 
   /// The path given to open().
   const std::string& path() const { return path_; }
@@ -63,11 +74,12 @@ class Database {
   sqlite3* handle() const { return db_; }
 
  private:
-  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Database(sqlite3* db, std::string path);
   void close();
 
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::map<std::string, std::unique_ptr<Statement>, std::less<>> cached_;
 };
 
 /// What a step produced.

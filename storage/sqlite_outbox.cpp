@@ -63,8 +63,9 @@ Result<std::vector<OutboxEntry>> SqliteStore::claim_due(
   if (limit <= 0) return claimed;
   auto transaction = Transaction::begin(db_);
   if (!transaction) return with_context(context, transaction.error());
-  auto due = db_.prepare(kDueEntries);
-  if (!due) return with_context(context, due.error());
+  auto cached_due = db_.cached(kDueEntries);
+  if (!cached_due) return with_context(context, cached_due.error());
+  Statement* due = *cached_due;
   if (auto bound =
           due->bind_all(seconds_of(now), destinations_json(skip_destinations), int64_t{limit});
       !bound) {
@@ -100,10 +101,11 @@ Result<std::vector<OutboxEntry>> SqliteStore::claim_due(
   }
 
   const int64_t updated_at = now_seconds();
-  auto take = db_.prepare(
+  auto cached_take = db_.cached(
       "UPDATE outbox SET status = 'in_flight', attempts = attempts + 1, lease_until = ?2, "
       "updated_at = ?3 WHERE id = ?1");
-  if (!take) return with_context(context, take.error());
+  if (!cached_take) return with_context(context, cached_take.error());
+  Statement* take = *cached_take;
   for (const auto& entry : claimed) {
     take->reset();
     Status status = take->bind_all(entry.id, seconds_of(*entry.lease_until), updated_at);
@@ -144,14 +146,16 @@ Status SqliteStore::record_outcomes(const std::vector<OutboxUpdate>& updates) {
   if (updates.empty()) return {};
   auto transaction = Transaction::begin(db_);
   if (!transaction) return with_context(context, transaction.error());
-  auto update = db_.prepare(
+  auto cached_update = db_.cached(
       "UPDATE outbox SET status = ?2, "
       "next_attempt_at = CASE WHEN ?2 = 'retry' THEN ?3 ELSE next_attempt_at END, "
       "lease_until = NULL, last_error = ?4, destination = ?5, updated_at = ?6 "
       "WHERE id = ?1 AND status = 'in_flight'");
-  if (!update) return with_context(context, update.error());
-  auto log = db_.prepare(kInsertLog);
-  if (!log) return with_context(context, log.error());
+  if (!cached_update) return with_context(context, cached_update.error());
+  Statement* update = *cached_update;
+  auto cached_log = db_.cached(kInsertLog);
+  if (!cached_log) return with_context(context, cached_log.error());
+  Statement* log = *cached_log;
   const int64_t now = now_seconds();
   for (const auto& outcome : updates) {
     if (outcome.status != OutboxStatus::kSent && outcome.status != OutboxStatus::kRetry &&
@@ -182,11 +186,12 @@ Status SqliteStore::defer(const std::vector<Deferral>& deferrals) {
   auto transaction = Transaction::begin(db_);
   if (!transaction) return with_context(context, transaction.error());
   // attempts > 1: the claim counted one, and an earlier attempt failed.
-  auto update = db_.prepare(
+  auto cached_update = db_.cached(
       "UPDATE outbox SET status = CASE WHEN attempts > 1 THEN 'retry' ELSE 'pending' END, "
       "attempts = attempts - 1, next_attempt_at = ?2, lease_until = NULL, destination = ?3, "
       "updated_at = ?4 WHERE id = ?1 AND status = 'in_flight'");
-  if (!update) return with_context(context, update.error());
+  if (!cached_update) return with_context(context, cached_update.error());
+  Statement* update = *cached_update;
   const int64_t now = now_seconds();
   for (const auto& deferral : deferrals) {
     update->reset();

@@ -132,6 +132,36 @@ TEST(Statement, StepErrorCarriesConstraintAndStatementIsReusable) {
   EXPECT_EQ(scalar_text(db, "SELECT group_concat(x) FROM t"), "1,2");
 }
 
+TEST(Statement, CachedIsPreparedOnceAndComesBackResetWithoutBindings) {
+  Database db = open_memory();
+  ASSERT_TRUE(db.exec("CREATE TABLE t (x INTEGER UNIQUE)").ok());
+  constexpr const char* kInsert = "INSERT INTO t VALUES (?1)";
+  auto first = db.cached(kInsert);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_TRUE((*first)->bind(1, 1).ok());
+  ASSERT_TRUE((*first)->run().ok());
+  ASSERT_FALSE((*first)->run().ok()) << "the same value again breaks UNIQUE";
+
+  // The same SQL (another copy of the text) is the same statement, reset
+  // after its error and with no value bound: x is NULL, which UNIQUE allows.
+  auto again = db.cached(std::string(kInsert));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *first);
+  ASSERT_TRUE((*again)->run().ok());
+  EXPECT_EQ(scalar_text(db, "SELECT count(*) || ',' || count(x) FROM t"), "2,1");
+
+  auto broken = db.cached("SELECT nope FROM t");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().message, "no such column: nope (database :memory:)");
+  EXPECT_TRUE(db.run_cached("BEGIN").ok());
+  EXPECT_TRUE(db.in_transaction());
+  EXPECT_TRUE(db.run_cached("COMMIT").ok());
+  EXPECT_FALSE(db.in_transaction());
+  Database moved = std::move(db);  // the cache goes along and is finalized by `moved`
+  EXPECT_TRUE(moved.run_cached("BEGIN").ok());
+  EXPECT_TRUE(moved.run_cached("ROLLBACK").ok());
+}
+
 TEST(Transaction, RollsBackInDestructorUnlessCommitted) {
   Database db = open_memory();
   ASSERT_TRUE(db.exec("CREATE TABLE t (x INTEGER)").ok());
