@@ -489,12 +489,14 @@ void Service::Impl::finish() {
 }
 
 void Service::Impl::check_once_done() {
-  if (stopping || parts.delivery.in_flight() > 0) return;
-  // Nothing in flight: whatever could start now starts; when nothing can,
-  // everything due now has had its attempt.
+  if (stopping) return;
+  // Refill as outcomes come back, as the daemon does (waiting for the whole
+  // batch to finish left the slots idle behind the slowest delivery). Once
+  // nothing is in flight and nothing more can start, everything due now has
+  // had its attempt.
   auto started = parts.delivery.pump();
   if (!started) database_failed(DatabaseWork::kDelivery, started.error());
-  if (!started || *started == 0) begin_stop();
+  if (parts.delivery.in_flight() == 0 && (!started || *started == 0)) begin_stop();
 }
 
 // -- Service -------------------------------------------------------------------

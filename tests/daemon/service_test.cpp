@@ -36,6 +36,7 @@ class FakeDelivery final : public DeliveryDriver {
   Result<int> recover() override { return 0; }
   Result<int> pump() override {
     ++pumps;
+    if (on_pump) on_pump();
     if (fail_pump) return Error{"Cannot claim outbox messages: database or disk is full"};
     return 0;
   }
@@ -46,7 +47,7 @@ class FakeDelivery final : public DeliveryDriver {
   }
   void set_on_progress(std::function<void()> fn) override { on_progress = std::move(fn); }
   void stop() override { stopped = true; }
-  int in_flight() const override { return 0; }
+  int in_flight() const override { return busy; }
   DeliveryStats stats() const override { return {}; }
   void shutdown_transport() override { transport_shut = true; }
 
@@ -57,6 +58,8 @@ class FakeDelivery final : public DeliveryDriver {
   std::atomic<bool> stopped{false};
   std::atomic<bool> transport_shut{false};
   std::function<void()> on_progress;
+  std::atomic<int> busy{0};        ///< what in_flight() answers
+  std::function<void()> on_pump;   ///< runs inside every pump(), on the loop
 };
 
 // Records notifications; the test thread waits on them with a deadline.
@@ -359,6 +362,29 @@ TEST_F(ServiceTest, OnceRunsOnePassAndReturns) {
   auto due = metrics_.sample().messages;
   EXPECT_EQ((due[{Channel::kEmail, "today", MessageResult::kDue}]), 1);
   EXPECT_EQ(due.size(), 1u);
+}
+
+TEST_F(ServiceTest, OnceRefillsAsOutcomesComeBackWithoutWaitingForTheLastOne) {
+  // Two deliveries are out; each pump lets one of them come back a moment
+  // later. The run claims again while the other is still in flight (a batch
+  // does not wait for its slowest delivery) and ends once none is left.
+  delivery_.busy = 2;
+  std::vector<int> in_flight_at_pump;
+  delivery_.on_pump = [&] {
+    in_flight_at_pump.push_back(delivery_.busy);
+    if (delivery_.busy == 0) return;
+    asio::post(io_, [&] {
+      --delivery_.busy;
+      delivery_.on_progress();
+    });
+  };
+  Service service(ServiceParts{io_, *store_, clock_, delivery_, notifier_, metrics_}, config_,
+                  settings());
+  auto summary = service.run_once(30s);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_FALSE(summary->timed_out);
+  EXPECT_EQ(in_flight_at_pump, (std::vector<int>{2, 1, 0}));
+  EXPECT_TRUE(delivery_.stopped);
 }
 
 }  // namespace
