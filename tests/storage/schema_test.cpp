@@ -56,8 +56,8 @@ TEST(Schema, NewDatabaseGetsEveryTableAtTheLatestVersion) {
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*schema_version(*db), 0);
   ASSERT_TRUE(migrate(*db).ok());
-  EXPECT_EQ(latest_schema_version(), 4);
-  EXPECT_EQ(*schema_version(*db), 4);
+  EXPECT_EQ(latest_schema_version(), 5);
+  EXPECT_EQ(*schema_version(*db), 5);
   EXPECT_EQ(table_names(*db), kLatestTables);
   EXPECT_FALSE(db->in_transaction());
 }
@@ -178,6 +178,61 @@ TEST(Schema, VersionOneDataSurvivesTheMigrationToTheLatest) {
   }
 }
 
+std::string scalar(Database& db, const char* sql) {
+  auto statement = db.prepare(sql);
+  EXPECT_TRUE(statement.ok()) << statement.error().message;
+  EXPECT_EQ(*statement->step(), Step::kRow) << sql;
+  return statement->column_text(0);
+}
+
+TEST(Schema, VersionFourOutboxAndLogSurviveTheRebuildOfTheirChecks) {
+  TempDir dir;
+  const std::string path = dir.file("plazo.db");
+  {
+    Database db = open_file(path);
+    ASSERT_TRUE(migrate(db, 4).ok());
+    ASSERT_TRUE(run(db, "INSERT INTO units (id, name) VALUES ('general', 'Secretaría General')").ok());
+    ASSERT_TRUE(run(db,
+                    "INSERT INTO outbox (id, key, unit_id, channel, day, due_at, payload, status, "
+                    "attempts, next_attempt_at, lease_until, destination, last_error, created_at, "
+                    "updated_at) VALUES (7, 'k7', 'general', 'webhook', '2023-11-30', 100, '{}', "
+                    "'retry', 2, 200, NULL, 'http://127.0.0.1:9', 'HTTP 503', 50, 60)")
+                    .ok());
+    ASSERT_TRUE(run(db,
+                    "INSERT INTO delivery_log (id, outbox_id, at, channel, recipient, result, "
+                    "status_code, error, duration_ms) VALUES (3, 7, 60, 'webhook', 'hook', "
+                    "'retry', 503, 'HTTP 503', 12)")
+                    .ok());
+  }
+  auto store = SqliteStore::open(path);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  Database& db = (*store)->database();
+  EXPECT_EQ(*schema_version(db), 5);
+  EXPECT_EQ(scalar(db,
+                   "SELECT id || ' ' || key || ' ' || status || ' ' || attempts || ' ' || "
+                   "next_attempt_at || ' ' || destination || ' ' || last_error || ' ' || "
+                   "updated_at FROM outbox"),
+            "7 k7 retry 2 200 http://127.0.0.1:9 HTTP 503 60");
+  EXPECT_EQ(scalar(db,
+                   "SELECT id || ' ' || outbox_id || ' ' || result || ' ' || status_code || ' ' || "
+                   "duration_ms FROM delivery_log"),
+            "3 7 retry 503 12");
+  EXPECT_EQ(scalar(db, "SELECT count(*) FROM pragma_foreign_key_check"), "0");
+  EXPECT_NE(scalar(db, "SELECT sql FROM sqlite_master WHERE name = 'delivery_log'")
+                .find("REFERENCES outbox(id) ON DELETE CASCADE"),
+            std::string::npos);
+  EXPECT_EQ(scalar(db, "SELECT sql FROM sqlite_master WHERE name = 'outbox'").find(" IN ("),
+            std::string::npos);
+  // The checks still refuse what they refused.
+  auto bad = run(db, "UPDATE outbox SET status = 'lost' WHERE id = 7");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("CHECK constraint failed"), std::string::npos);
+  EXPECT_FALSE(run(db, "UPDATE outbox SET channel = 'fax' WHERE id = 7").ok());
+  // And the log still goes with its message.
+  ASSERT_TRUE(run(db, "DELETE FROM outbox WHERE id = 7").ok());
+  EXPECT_EQ(scalar(db, "SELECT count(*) FROM delivery_log"), "0");
+}
+
 TEST(Schema, EveryEarlierVersionMigratesToTheSameSchemaAsANewDatabase) {
   auto fresh = Database::open(":memory:");
   ASSERT_TRUE(fresh.ok());
@@ -205,16 +260,16 @@ TEST(Schema, DatabaseFromANewerPlazoIsRefusedAndLeftAlone) {
   {
     Database db = open_file(path);
     ASSERT_TRUE(migrate(db).ok());
-    ASSERT_TRUE(db.exec("PRAGMA user_version = 5").ok());
+    ASSERT_TRUE(db.exec("PRAGMA user_version = 6").ok());
   }
   auto store = SqliteStore::open(path);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().message,
             "The database " + path +
-                " was written by a newer version of plazo (schema version 5; this plazo knows "
-                "up to 4): upgrade plazo or use another database.");
+                " was written by a newer version of plazo (schema version 6; this plazo knows "
+                "up to 5): upgrade plazo or use another database.");
   Database db = open_file(path);
-  EXPECT_EQ(*schema_version(db), 5);
+  EXPECT_EQ(*schema_version(db), 6);
 }
 
 TEST(Schema, NoDowngrades) {
@@ -224,10 +279,10 @@ TEST(Schema, NoDowngrades) {
   auto status = migrate(*db, 1);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().message,
-            "The database :memory: is at schema version 4, above the requested 1; migrations "
+            "The database :memory: is at schema version 5, above the requested 1; migrations "
             "only go forward.");
   EXPECT_FALSE(db->in_transaction());
-  EXPECT_EQ(*schema_version(*db), 4);
+  EXPECT_EQ(*schema_version(*db), 5);
 }
 
 TEST(Schema, FailedStepLeavesTheDatabaseAtItsVersion) {
