@@ -83,6 +83,20 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+bool is_valid_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t prefix = 0;
+    const size_t length = sequence_length(text, i, prefix);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
 void JsonWriter::before_value() {
   if (after_key_) {
     after_key_ = false;

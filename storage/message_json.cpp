@@ -108,6 +108,151 @@ bool parse_two_digits(std::string_view text, size_t pos, int& out) {
   return ec == std::errc() && ptr == text.data() + pos + 2;
 }
 
+// read_stored_message(): a cursor over the text. Every reader returns false
+// as soon as the text differs from what message_json_text() writes.
+class StoredReader {
+ public:
+  explicit StoredReader(std::string_view text) : text_(text) {}
+
+  std::optional<Message> message() {
+    if (!is_valid_utf8(text_)) return std::nullopt;
+    Message m;
+    std::string text;
+    std::optional<Instant> at;
+    std::optional<Channel> channel;
+    if (!literal("{\"at\":") || !string(text) || !(at = parse_utc(text))) return std::nullopt;
+    m.at = *at;
+    if (!literal(",\"channel\":") || !string(text) || !(channel = parse_channel(text))) {
+      return std::nullopt;
+    }
+    m.channel = *channel;
+    if (!literal(",\"day\":") || !date(m.day) || !literal(",\"items\":[")) return std::nullopt;
+    if (!next_is(']')) {
+      do {
+        if (!item(m.items.emplace_back())) return std::nullopt;
+      } while (literal(","));
+    }
+    if (!literal("],\"key\":") || !string(m.key)) return std::nullopt;
+    if (literal(",\"target\":") && !string(m.target)) return std::nullopt;
+    if (!literal(",\"unit_id\":") || !string(m.unit_id)) return std::nullopt;
+    if (!literal(",\"version\":" + std::to_string(kPayloadVersion) + "}")) return std::nullopt;
+    if (at_ != text_.size()) return std::nullopt;
+    return m;
+  }
+
+ private:
+  bool item(MessageItem& item) {
+    std::string text;
+    std::optional<ItemKind> kind;
+    std::optional<Role> role;
+    if (!literal("{\"activity\":") || !string(item.activity)) return false;
+    if (!literal(",\"cutoff\":")) return false;
+    if (literal("null")) {
+      item.cutoff.reset();
+    } else if (Date cutoff{}; date(cutoff)) {
+      item.cutoff = cutoff;
+    } else {
+      return false;
+    }
+    if (!literal(",\"cycle\":") || !string(item.cycle)) return false;
+    if (!literal(",\"days_left\":") || !integer(item.days_left)) return false;
+    if (!literal(",\"deadline\":") || !date(item.deadline)) return false;
+    if (!literal(",\"deliverable\":") || !string(item.deliverable)) return false;
+    if (!literal(",\"kind\":") || !string(text) || !(kind = parse_item_kind(text))) return false;
+    item.kind = *kind;
+    if (!literal(",\"progress\":")) return false;
+    if (literal("null")) {
+      item.progress.reset();
+    } else if (int progress = 0; integer(progress)) {
+      item.progress = progress;
+    } else {
+      return false;
+    }
+    if (!literal(",\"role\":") || !string(text) || !(role = parse_role(text))) return false;
+    item.role = *role;
+    if (!literal(",\"title\":") || !string(item.title)) return false;
+    if (!literal(",\"units\":[")) return false;
+    if (!next_is(']')) {
+      do {
+        if (!string(item.units.emplace_back())) return false;
+      } while (literal(","));
+    }
+    return literal("]}");
+  }
+
+  bool next_is(char c) const { return at_ < text_.size() && text_[at_] == c; }
+
+  bool literal(std::string_view expected) {
+    if (text_.substr(at_, expected.size()) != expected) return false;
+    at_ += expected.size();
+    return true;
+  }
+
+  bool date(Date& out) {
+    std::string text;
+    if (!string(text)) return false;
+    auto day = parse_iso_date(text);
+    if (!day) return false;
+    out = *day;
+    return true;
+  }
+
+  // A string with only the escapes append_json_string() writes (\u only
+  // below U+0080).
+  bool string(std::string& out) {
+    out.clear();
+    if (!literal("\"")) return false;
+    for (;;) {
+      const size_t special = text_.find_first_of("\"\\", at_);
+      if (special == std::string_view::npos) return false;
+      for (size_t i = at_; i < special; ++i) {
+        if (static_cast<unsigned char>(text_[i]) < 0x20) return false;  // raw control character
+      }
+      out.append(text_, at_, special - at_);
+      at_ = special + 1;
+      if (text_[special] == '"') return true;
+      if (at_ >= text_.size()) return false;
+      const char escaped = text_[at_++];
+      switch (escaped) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          unsigned code = 0;
+          if (at_ + 4 > text_.size()) return false;
+          auto [end, error] = std::from_chars(text_.data() + at_, text_.data() + at_ + 4, code, 16);
+          if (error != std::errc() || end != text_.data() + at_ + 4 || code >= 0x80) return false;
+          out += static_cast<char>(code);
+          at_ += 4;
+          break;
+        }
+        default: return false;
+      }
+    }
+  }
+
+  // An integer as JSON writes one (no '+', no leading zeros, no fraction)
+  // that fits an int.
+  bool integer(int& out) {
+    const size_t start = at_;
+    if (next_is('-')) ++at_;
+    const size_t digits = at_;
+    while (at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9') ++at_;
+    if (at_ == digits || (text_[digits] == '0' && at_ - digits > 1)) return false;
+    if (next_is('.') || next_is('e') || next_is('E')) return false;
+    auto [end, error] = std::from_chars(text_.data() + start, text_.data() + at_, out);
+    return error == std::errc() && end == text_.data() + at_;
+  }
+
+  std::string_view text_;
+  size_t at_ = 0;
+};
+
 }  // namespace
 
 std::string format_utc(Instant instant) {
@@ -245,7 +390,12 @@ Result<Message> message_from_json(const nlohmann::json& json) {
   return message;
 }
 
+std::optional<Message> read_stored_message(std::string_view text) {
+  return StoredReader(text).message();
+}
+
 Result<Message> message_from_json_text(std::string_view text) {
+  if (auto stored = read_stored_message(text)) return std::move(*stored);
   // allow_exceptions = false: a parse error yields a discarded value.
   auto json = nlohmann::json::parse(text, nullptr, false);
   if (json.is_discarded()) return Error{"The message JSON cannot be parsed."};

@@ -132,6 +132,76 @@ TEST(MessageJson, StoredTextIsTheDumpOfTheTree) {
   EXPECT_EQ(back->target, "planeacion-teams");
 }
 
+TEST(MessageJson, StoredTextIsReadDirectlyToWhatTheGeneralReaderReads) {
+  Message webhook = full_message();
+  webhook.target = "planeacion-teams";
+  Message odd = full_message();
+  odd.items[0].title = "tab\t, nul \x01, quote \" and backslash \\ / ñ 𝄞";
+  odd.items[0].cutoff.reset();
+  odd.items[0].progress.reset();
+  odd.items[1].days_left = 0;
+  odd.items[2].days_left = -2147483647 - 1;
+  odd.items[2].units = {};
+  Message empty;
+  empty.key = "k";
+  for (const Message& m : {full_message(), webhook, odd, empty}) {
+    const std::string text = message_json_text(m);
+    SCOPED_TRACE(text);
+    auto direct = read_stored_message(text);
+    ASSERT_TRUE(direct.has_value()) << "the stored form is read directly";
+    auto general = message_from_json(nlohmann::json::parse(text));
+    ASSERT_TRUE(general.ok()) << general.error().message;
+    expect_same(*direct, *general);
+    EXPECT_EQ(direct->target, general->target);
+    EXPECT_EQ(direct->at, general->at);
+    EXPECT_EQ(direct->day, general->day);
+  }
+}
+
+TEST(MessageJson, AnyOtherTextGoesTheGeneralWayWithItsErrors) {
+  const std::string stored = message_json_text(full_message());
+  const auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string text = stored;
+    const size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return text.replace(at, from.size(), to);
+  };
+  // Valid JSON of the same message, not in the stored form: read the
+  // general way, to the same message.
+  for (const std::string& text : {
+           std::string(" ") + stored,
+           replaced("\"key\":", "\"key\" : "),
+           replaced("electrónica", "electr\\u00f3nica"),
+           nlohmann::ordered_json::parse(replaced("{\"at\"", "{\"version\":1,\"at\"")).dump(),
+       }) {
+    SCOPED_TRACE(text);
+    EXPECT_FALSE(read_stored_message(text).has_value());
+    auto read = message_from_json_text(text);
+    ASSERT_TRUE(read.ok()) << read.error().message;
+    expect_same(*read, full_message());
+  }
+  // Wrong texts: not read directly, and the general reader's error.
+  const std::vector<std::pair<std::string, std::string>> wrong = {
+      {replaced("\"days_left\":5", "\"days_left\":5.0"),
+       "The message JSON has no valid \"days_left\" in item 1 (expected an integer)."},
+      {replaced("\"days_left\":5", "\"days_left\":05"), "The message JSON cannot be parsed."},
+      {replaced("\"kind\":\"upcoming\"", "\"kind\":\"someday\""),
+       "The message JSON has no valid \"kind\" in item 1 (expected an item kind)."},
+      {replaced("\"version\":1", "\"version\":2"),
+       "The message JSON has version 2, which this plazo cannot read."},
+      {replaced("electrónica", "electr\xf3nica"), "The message JSON cannot be parsed."},
+      {stored + "x", "The message JSON cannot be parsed."},
+      {stored.substr(0, stored.size() - 1), "The message JSON cannot be parsed."},
+  };
+  for (const auto& [text, error] : wrong) {
+    SCOPED_TRACE(text);
+    EXPECT_FALSE(read_stored_message(text).has_value());
+    auto read = message_from_json_text(text);
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.error().message, error);
+  }
+}
+
 TEST(MessageJson, InvalidUtf8IsReplacedNotThrown) {
   Message m;
   m.items.push_back(MessageItem{});
