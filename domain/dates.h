@@ -24,6 +24,9 @@ std::optional<Date> parse_iso_date(std::string_view text);
 std::optional<Date> parse_dmy_date(std::string_view text);
 /// "YYYY-MM-DD".
 std::string format_iso_date(Date day);
+/// "YYYY-MM-DDTHH:MM:SS" of the instant's own fields (no zone suffix: the
+/// caller adds "Z" or the offset).
+std::string format_iso_date_time(Instant instant);
 /// Builds a Date; nullopt when the fields do not name a real day.
 std::optional<Date> make_date(int year, unsigned month, unsigned day);
 /// The year of a date.

@@ -43,8 +43,9 @@ std::chrono::minutes TimeZone::local_time_of_day(Instant instant) const {
 
 std::string TimeZone::format_rfc3339(Instant instant) const {
   const auto info = zone_->get_info(instant);
-  const auto local = date::local_seconds{(instant + info.offset).time_since_epoch()};
-  std::string text = date::format("%FT%T", local);
+  // The local fields are those of the instant moved by the offset (not
+  // date::format: an ostringstream per call, and this runs per webhook).
+  std::string text = format_iso_date_time(instant + info.offset);
   auto offset = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
   const char sign = offset < 0 ? '-' : '+';
   if (offset < 0) offset = -offset;

@@ -256,18 +256,7 @@ class StoredReader {
 }  // namespace
 
 std::string format_utc(Instant instant) {
-  // Not date::format: it goes through an ostringstream, and this runs for
-  // every message written to the outbox.
-  const auto day = date::floor<date::days>(instant);
-  const date::hh_mm_ss time{instant - day};
-  std::string text = format_iso_date(Date{day});
-  char clock[16];
-  const int n = std::snprintf(clock, sizeof clock, "T%02d:%02d:%02dZ",
-                              static_cast<int>(time.hours().count()),
-                              static_cast<int>(time.minutes().count()),
-                              static_cast<int>(time.seconds().count()));
-  text.append(clock, static_cast<size_t>(n));
-  return text;
+  return format_iso_date_time(instant) + 'Z';
 }
 
 std::optional<Instant> parse_utc(std::string_view text) {
