@@ -61,10 +61,9 @@ std::string format_iso_date_time(Instant instant) {
   const date::hh_mm_ss time{instant - day};
   std::string text = format_iso_date(Date{day});
   char clock[16];
-  const int n = std::snprintf(clock, sizeof clock, "T%02d:%02d:%02d",
-                              static_cast<int>(time.hours().count()),
-                              static_cast<int>(time.minutes().count()),
-                              static_cast<int>(time.seconds().count()));
+  const int n = std::snprintf(
+      clock, sizeof clock, "T%02d:%02d:%02d", static_cast<int>(time.hours().count()),
+      static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
   text.append(clock, static_cast<size_t>(n));
   return text;
 }

@@ -2,45 +2,12 @@
 
 #include <charconv>
 
+#include "domain/utf8.h"
+
 namespace plazo {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// How many bytes of `text` from `at` form one valid UTF-8 sequence (RFC 3629:
-// no overlong forms, no surrogates, nothing above U+10FFFF); 0 when none
-// does. `valid_prefix` gets how many leading bytes could still have begun a
-// valid sequence, so an invalid one is replaced by one U+FFFD per maximal
-// prefix, as nlohmann's error_handler_t::replace does.
-size_t sequence_length(std::string_view text, size_t at, size_t& valid_prefix) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  }
-  valid_prefix = length == 0 ? 0 : 1;
-  if (length == 0) return 0;
-  for (size_t i = 1; i < length; ++i) {
-    if (at + i >= text.size()) return 0;
-    const unsigned char next = byte(at + i);
-    const unsigned char min = i == 1 ? low : 0x80;
-    const unsigned char max = i == 1 ? high : 0xBF;
-    if (next < min || next > max) return 0;
-    valid_prefix = i + 1;
-  }
-  return length;
-}
 
 }  // namespace
 
@@ -62,24 +29,38 @@ void append_json_string(std::string& out, std::string_view text) {
     if (i == text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      size_t prefix = 0;
-      if (const size_t length = sequence_length(text, i, prefix); length > 0) {
-        out.append(text, i, length);
-        i += length;
+      const Utf8Sequence sequence = utf8_sequence_at(text, i);
+      if (sequence.length > 0) {
+        out.append(text, i, sequence.length);
+        i += sequence.length;
       } else {
         out += kReplacement;
-        i += prefix > 0 ? prefix : 1;
+        i += sequence.valid_prefix > 0 ? sequence.valid_prefix : 1;
       }
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:  // the other control characters
         out += "\\u00";
         out += kHex[c >> 4];
@@ -88,20 +69,6 @@ void append_json_string(std::string& out, std::string_view text) {
     ++i;
   }
   out += '"';
-}
-
-bool is_valid_utf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t prefix = 0;
-    const size_t length = sequence_length(text, i, prefix);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
 }
 
 void JsonWriter::before_value() {

@@ -60,7 +60,4 @@ class JsonWriter {
 /// Appends `text` to `out` as a JSON string literal (quotes included).
 void append_json_string(std::string& out, std::string_view text);
 
-/// Whether `text` is well-formed UTF-8 (RFC 3629), as JSON text must be.
-bool is_valid_utf8(std::string_view text);
-
 }  // namespace plazo

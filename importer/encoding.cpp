@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "domain/utf8.h"
 #include "importer/text.h"
 
 namespace plazo {
@@ -21,34 +22,6 @@ char32_t cp1252_code_point(unsigned char byte) {
 
 bool is_binary_control(char32_t c) {
   return c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v';
-}
-
-// Length of the valid UTF-8 sequence starting at `s[0]`; 0 if invalid, -1 if
-// `s` ends before the sequence does (it may still be completed).
-int utf8_sequence_length(std::string_view s) {
-  const auto c = static_cast<unsigned char>(s[0]);
-  int length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    length = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    length = 3;
-    if (c == 0xE0) low = 0xA0;   // no overlong forms
-    if (c == 0xED) high = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    length = 4;
-    if (c == 0xF0) low = 0x90;
-    if (c == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  for (int k = 1; k < length; ++k) {
-    if (static_cast<size_t>(k) >= s.size()) return -1;
-    const auto b = static_cast<unsigned char>(s[k]);
-    if (k == 1 ? (b < low || b > high) : (b < 0x80 || b > 0xBF)) return 0;
-  }
-  return length;
 }
 
 }  // namespace
@@ -168,15 +141,15 @@ Status TextDecoder::decode_8bit(std::string_view bytes, bool at_end, std::string
       ++i;
       continue;
     }
-    const int length = utf8_sequence_length(bytes.substr(i));
-    if (length < 0 && !at_end) {
+    const Utf8Sequence sequence = utf8_sequence_at(bytes, i);
+    if (sequence.truncated && !at_end) {
       carry_.assign(bytes.substr(i));
       break;
     }
-    if (length > 0) {
+    if (sequence.length > 0) {
       if (encoding_ == TextEncoding::kUndecided) encoding_ = TextEncoding::kUtf8;
-      out.append(bytes.substr(i, static_cast<size_t>(length)));
-      i += static_cast<size_t>(length);
+      out.append(bytes.substr(i, sequence.length));
+      i += sequence.length;
       continue;
     }
     // Not UTF-8. Before any UTF-8 was seen the file is Windows-1252; after,

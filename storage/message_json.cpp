@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "domain/json_writer.h"
+#include "domain/utf8.h"
 
 namespace plazo {
 namespace {
@@ -214,14 +215,30 @@ class StoredReader {
       if (at_ >= text_.size()) return false;
       const char escaped = text_[at_++];
       switch (escaped) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           unsigned code = 0;
           if (at_ + 4 > text_.size()) return false;
@@ -231,7 +248,8 @@ class StoredReader {
           at_ += 4;
           break;
         }
-        default: return false;
+        default:
+          return false;
       }
     }
   }

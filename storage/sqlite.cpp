@@ -124,8 +124,7 @@ Result<Statement*> Database::cached(std::string_view sql) {
   if (it == cached_.end()) {
     auto prepared = prepare(sql);
     if (!prepared) return prepared.error();
-    it = cached_
-             .emplace(std::string(sql), std::make_unique<Statement>(std::move(prepared).value()))
+    it = cached_.emplace(std::string(sql), std::make_unique<Statement>(std::move(prepared).value()))
              .first;
   }
   it->second->reset();

@@ -58,8 +58,8 @@ class FakeDelivery final : public DeliveryDriver {
   std::atomic<bool> stopped{false};
   std::atomic<bool> transport_shut{false};
   std::function<void()> on_progress;
-  std::atomic<int> busy{0};        ///< what in_flight() answers
-  std::function<void()> on_pump;   ///< runs inside every pump(), on the loop
+  std::atomic<int> busy{0};       ///< what in_flight() answers
+  std::function<void()> on_pump;  ///< runs inside every pump(), on the loop
 };
 
 // Records notifications; the test thread waits on them with a deadline.

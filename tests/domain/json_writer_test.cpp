@@ -57,9 +57,8 @@ TEST(JsonWriter, PlacesCommasAndColonsInNestedDocuments) {
   out.begin_array().end_array().end_array();
   out.member("d", std::optional<int>{}).member("e", std::optional<int>{7});
   out.member("min", std::numeric_limits<int64_t>::min()).end_object();
-  EXPECT_EQ(out.take(),
-            R"({"a":1,"b":"dos","c":[-3,null,{},[]],"d":null,"e":7,)"
-            R"("min":-9223372036854775808})");
+  EXPECT_EQ(out.take(), R"({"a":1,"b":"dos","c":[-3,null,{},[]],"d":null,"e":7,)"
+                        R"("min":-9223372036854775808})");
   out.begin_array().value("again").end_array();
   EXPECT_EQ(out.take(), R"(["again"])") << "take() leaves the writer empty";
 }

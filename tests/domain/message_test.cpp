@@ -28,8 +28,8 @@ TEST(DistinctKinds, EachKindOnceInKindOrder) {
   m.items.push_back(m.items[0]);
   m.items.back().kind = ItemKind::kPublishDue;
   m.items.push_back(m.items[0]);  // overdue again
-  EXPECT_EQ(distinct_kinds(m),
-            (std::vector<ItemKind>{ItemKind::kUpcoming, ItemKind::kOverdue, ItemKind::kPublishDue}));
+  EXPECT_EQ(distinct_kinds(m), (std::vector<ItemKind>{ItemKind::kUpcoming, ItemKind::kOverdue,
+                                                      ItemKind::kPublishDue}));
   EXPECT_TRUE(distinct_kinds(Message{}).empty());
 }
 

@@ -191,7 +191,8 @@ TEST(Schema, VersionFourOutboxAndLogSurviveTheRebuildOfTheirChecks) {
   {
     Database db = open_file(path);
     ASSERT_TRUE(migrate(db, 4).ok());
-    ASSERT_TRUE(run(db, "INSERT INTO units (id, name) VALUES ('general', 'Secretaría General')").ok());
+    ASSERT_TRUE(
+        run(db, "INSERT INTO units (id, name) VALUES ('general', 'Secretaría General')").ok());
     ASSERT_TRUE(run(db,
                     "INSERT INTO outbox (id, key, unit_id, channel, day, due_at, payload, status, "
                     "attempts, next_attempt_at, lease_until, destination, last_error, created_at, "
