@@ -16,7 +16,7 @@ TEST(Utf8, SequencesByTheirLeadByte) {
 
 TEST(Utf8, InvalidSequencesTellTheirValidPrefix) {
   const auto at0 = [](const std::string& text) { return utf8_sequence_at(text, 0); };
-  for (const std::string& cannot_lead :
+  for (const std::string cannot_lead :
        {"\x80", "\xc0\xaf", "\xc1\xbf", "\xf5\x80\x80\x80", "\xff"}) {
     EXPECT_EQ(at0(cannot_lead).length, 0u);
     EXPECT_EQ(at0(cannot_lead).valid_prefix, 0u);
