@@ -20,7 +20,8 @@ std::string written(const std::string& text) {
 }
 
 TEST(JsonWriter, StringsAreEscapedAsNlohmannEscapesThem) {
-  const std::string control = std::string("nul \0 bel \x07 esc \x1b del \x7f", 27);
+  constexpr char kControl[] = "nul \0 bel \x07 esc \x1b del \x7f";
+  const std::string control(kControl, sizeof kControl - 1);  // the NUL is part of it
   for (const std::string& text : {
            std::string("plain"),
            std::string("quote \" backslash \\ slash /"),
