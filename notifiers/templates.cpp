@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <kainjow/mustache.hpp>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -112,14 +114,77 @@ using Data = mustache::data;
 Data object_node() { return Data(Data::type::object); }
 Data list_node() { return Data(Data::type::list); }
 
+// kainjow's push_back copies its argument, subtree and all: a list grows by
+// an empty object that is then filled in place.
+Data& append_object(Data& list) {
+  list.push_back(object_node());
+  // list_value() is the only access kainjow gives to a list's elements; the
+  // list is ours and not const.
+  return const_cast<Data&>(list.list_value().back());
+}
+
+// The names the templates can look up. A key that no template names cannot
+// change what they render, so the data tree leaves it out: building the
+// tree was half of a render, and the default text template names about
+// half of the keys (no `sections`, the deep copy of every section).
+class Names {
+ public:
+  // Every segment of every tag's name ("unit.name": "unit" and "name").
+  // A template that changes its delimiters ({{=<% %>=}}) is not read here:
+  // then every key is built.
+  void add_template(std::string_view source) {
+    if (all_) return;
+    size_t at = 0;
+    while ((at = source.find("{{", at)) != std::string_view::npos) {
+      at += 2;
+      const size_t end = source.find("}}", at);
+      if (end == std::string_view::npos) return;
+      std::string_view tag = trim(source.substr(at, end - at));
+      at = end + 2;
+      if (!tag.empty() && tag.front() == '=') {
+        all_ = true;
+        return;
+      }
+      if (!tag.empty() && std::string_view("#^/&{>!").find(tag.front()) != std::string_view::npos) {
+        tag.remove_prefix(1);
+      }
+      while (!tag.empty()) {
+        const size_t dot = std::min(tag.find('.'), tag.size());
+        names_.emplace(trim(tag.substr(0, dot)));
+        tag.remove_prefix(std::min(dot + 1, tag.size()));
+      }
+    }
+  }
+  bool has(std::string_view name) const { return all_ || names_.contains(name); }
+
+ private:
+  static std::string_view trim(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+      text.remove_prefix(1);
+    }
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+      text.remove_suffix(1);
+    }
+    return text;
+  }
+
+  bool all_ = false;
+  std::set<std::string, std::less<>> names_;
+};
+
 // Only non-empty values become keys: kainjow treats "" as true in sections.
-void put(Data& object, const std::string& key, const std::string& value) {
-  if (!value.empty()) object[key] = Data(value);
+// The value is worked out only when a template names the key.
+template <typename MakeValue>
+void put(Data& object, const Names& names, const char* key, MakeValue&& make_value) {
+  if (!names.has(key)) return;
+  std::string value = std::forward<MakeValue>(make_value)();
+  if (!value.empty()) object[key] = Data(std::move(value));
 }
 
 struct Wording {
   bool business_days = true;
   const std::vector<Unit>* all_units = nullptr;
+  const Names* names = nullptr;  // what the templates being rendered name
 };
 
 RenderedLine describe(const MessageItem& item, const Wording& wording) {
@@ -156,41 +221,46 @@ RenderedLine describe(const MessageItem& item, const Wording& wording) {
   return line;
 }
 
-// `line` is describe(item, wording), worked out once by the caller.
-Data item_data(const MessageItem& item, const RenderedLine& line, const Wording& wording) {
-  Data object = object_node();
-  put(object, "kind", std::string(to_string(item.kind)));
-  put(object, "activity", item.activity);
-  put(object, "title", item.title);
-  put(object, "deliverable", item.deliverable);
-  put(object, "deadline", spanish_date(item.deadline));
-  put(object, "deadline_iso", format_iso_date(item.deadline));
-  put(object, "days_left", std::to_string(item.days_left));
-  put(object, "when", days_left_phrase(item.days_left, wording.business_days));
-  put(object, "role", std::string(role_label_es(item.role)));
-  put(object, "role_id", std::string(to_string(item.role)));
-  put(object, "progress", progress_phrase(item.progress));
-  if (item.progress) put(object, "percent", std::to_string(*item.progress));
-  if (!item.units.empty()) {
-    Data units = list_node();
-    std::vector<std::string> names;
+// Fills an item's object. `line` is describe(item, wording), worked out
+// once by the caller.
+void fill_item(Data& object, const MessageItem& item, const RenderedLine& line,
+               const Wording& wording) {
+  const Names& names = *wording.names;
+  put(object, names, "kind", [&] { return std::string(to_string(item.kind)); });
+  put(object, names, "activity", [&] { return item.activity; });
+  put(object, names, "title", [&] { return item.title; });
+  put(object, names, "deliverable", [&] { return item.deliverable; });
+  put(object, names, "deadline", [&] { return spanish_date(item.deadline); });
+  put(object, names, "deadline_iso", [&] { return format_iso_date(item.deadline); });
+  put(object, names, "days_left", [&] { return std::to_string(item.days_left); });
+  put(object, names, "when",
+      [&] { return days_left_phrase(item.days_left, wording.business_days); });
+  put(object, names, "role", [&] { return std::string(role_label_es(item.role)); });
+  put(object, names, "role_id", [&] { return std::string(to_string(item.role)); });
+  put(object, names, "progress", [&] { return progress_phrase(item.progress); });
+  put(object, names, "percent",
+      [&] { return item.progress ? std::to_string(*item.progress) : std::string(); });
+  if (!item.units.empty() && names.has("units")) {
+    Data& units = object["units"];
+    units = list_node();
     for (const auto& id : item.units) {
-      Data unit = object_node();
-      put(unit, "id", id);
-      put(unit, "name", unit_name(id, *wording.all_units));
-      names.push_back(unit_name(id, *wording.all_units));
-      units.push_back(unit);
+      Data& unit = append_object(units);
+      put(unit, names, "id", [&] { return id; });
+      put(unit, names, "name", [&] { return unit_name(id, *wording.all_units); });
     }
-    object["units"] = std::move(units);
-    put(object, "units_text", join(names, ", "));
   }
-  put(object, "cycle", item.cycle);
-  if (item.cutoff) {
-    put(object, "cutoff", spanish_date(*item.cutoff));
-    put(object, "cutoff_iso", format_iso_date(*item.cutoff));
-  }
-  put(object, "line", line.detail.empty() ? line.lead : line.lead + " — " + line.detail);
-  return object;
+  put(object, names, "units_text", [&] {
+    std::vector<std::string> unit_names;
+    for (const auto& id : item.units) unit_names.push_back(unit_name(id, *wording.all_units));
+    return join(unit_names, ", ");
+  });
+  put(object, names, "cycle", [&] { return item.cycle; });
+  put(object, names, "cutoff",
+      [&] { return item.cutoff ? spanish_date(*item.cutoff) : std::string(); });
+  put(object, names, "cutoff_iso",
+      [&] { return item.cutoff ? format_iso_date(*item.cutoff) : std::string(); });
+  put(object, names, "line",
+      [&] { return line.detail.empty() ? line.lead : line.lead + " — " + line.detail; });
 }
 
 // kainjow looks a partial ({{>name}}) up among the data and renders any
@@ -286,11 +356,19 @@ std::string_view section_heading(ItemKind kind) {
 struct CompiledTemplates {
   CompiledTemplates(const std::string& subject_source, const std::string& text_source,
                     const std::string& html_source)
-      : subject(subject_source), text(text_source), html(html_source) {}
+      : subject(subject_source), text(text_source), html(html_source) {
+    for (Names* names : {&without_html, &every_part}) {
+      names->add_template(subject_source);
+      names->add_template(text_source);
+    }
+    every_part.add_template(html_source);
+  }
   std::mutex mutex;
   mustache::mustache subject;
   mustache::mustache text;
   mustache::mustache html;
+  Names without_html;  // what the subject and text templates name
+  Names every_part;    // and the HTML template
 };
 
 Renderer::Renderer(std::string subject, std::string text, std::string html, bool business_days)
@@ -354,18 +432,19 @@ const std::string& Renderer::source(TemplatePart part) const {
 
 RenderedMessage Renderer::render(const Message& message, const Unit& unit,
                                  const std::vector<Unit>& all_units, bool with_html) const {
-  const Wording wording{business_days_, &all_units};
+  const Names& names = with_html ? compiled_->every_part : compiled_->without_html;
+  const Wording wording{business_days_, &all_units, &names};
   RenderedMessage rendered;
 
   Data top = object_node();
   Data unit_object = object_node();
-  put(unit_object, "id", unit.id);
-  put(unit_object, "name", unit.name.empty() ? unit.id : unit.name);
+  put(unit_object, names, "id", [&] { return unit.id; });
+  put(unit_object, names, "name", [&] { return unit.name.empty() ? unit.id : unit.name; });
   top["unit"] = std::move(unit_object);
-  put(top, "day", spanish_date(message.day));
-  put(top, "day_iso", format_iso_date(message.day));
-  put(top, "key", message.key);
-  put(top, "count", std::to_string(message.items.size()));
+  put(top, names, "day", [&] { return spanish_date(message.day); });
+  put(top, names, "day_iso", [&] { return format_iso_date(message.day); });
+  put(top, names, "key", [&] { return message.key; });
+  put(top, names, "count", [&] { return std::to_string(message.items.size()); });
   top["business_days"] = Data(business_days_);
 
   std::vector<std::string> summary;
@@ -382,27 +461,47 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
     });
     summary.push_back(summary_part(kind, static_cast<int>(items.size())));
 
-    Data section = object_node();
-    put(section, "kind", std::string(to_string(kind)));
-    put(section, "heading", std::string(section_heading(kind)));
-    put(section, "count", std::to_string(items.size()));
-    std::vector<RenderedLine> lines;
-    lines.reserve(items.size());
-    Data item_list = list_node();
-    for (const auto* item : items) {
-      lines.push_back(describe(*item, wording));
-      item_list.push_back(item_data(*item, lines.back(), wording));
+    // The section's data, when a template names it: as {{#upcoming}}, as an
+    // entry of {{#sections}}, or both (then copied once at the end).
+    const std::string kind_name(to_string(kind));
+    const bool listed = names.has("sections");
+    const bool named = names.has(kind_name);
+    Data unlisted = object_node();
+    Data* section = nullptr;
+    if (listed || named) {
+      section = listed ? &append_object(sections) : &unlisted;
+      put(*section, names, "kind", [&] { return kind_name; });
+      put(*section, names, "heading", [&] { return std::string(section_heading(kind)); });
+      put(*section, names, "count", [&] { return std::to_string(items.size()); });
     }
-    section["items"] = std::move(item_list);
+    // Fills `list` (when there is a section) with the items' objects, and
+    // `lines` with their lines.
+    const auto add_items = [&](Data* list, const std::vector<const MessageItem*>& of,
+                               std::vector<RenderedLine>& lines) {
+      lines.reserve(of.size());
+      for (const auto* item : of) {
+        lines.push_back(describe(*item, wording));
+        if (list != nullptr) fill_item(append_object(*list), *item, lines.back(), wording);
+      }
+    };
+    const auto new_list = [](Data* object, const char* key) -> Data* {
+      if (object == nullptr) return nullptr;
+      Data& list = (*object)[key];
+      list = list_node();
+      return &list;
+    };
 
     if (kind == ItemKind::kReportDue) {
       // One group per cycle cutoff: the unit reports per cut, and a digest
       // may hold two cycles (the PAAC follow-up and a quarterly report).
+      // {{#items}} holds them all, {{#cycles}} each group's.
+      std::vector<RenderedLine> all_lines;
+      add_items(names.has("items") ? new_list(section, "items") : nullptr, items, all_lines);
       std::map<std::pair<Date, std::string>, std::vector<const MessageItem*>> groups;
       for (const auto* item : items) {
         groups[{item->cutoff.value_or(item->deadline), item->cycle}].push_back(item);
       }
-      Data cycles = list_node();
+      Data* cycles = names.has("cycles") ? new_list(section, "cycles") : nullptr;
       for (auto& [group_key, group_items] : groups) {
         std::stable_sort(group_items.begin(), group_items.end(),
                          [](const MessageItem* a, const MessageItem* b) {
@@ -410,37 +509,31 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
                          });
         const auto& [cutoff, cycle] = group_key;
         const std::string when = days_left_phrase(group_items.front()->days_left, business_days_);
-        Data group = object_node();
-        put(group, "cycle", cycle);
-        put(group, "cutoff", spanish_date(cutoff));
-        put(group, "cutoff_iso", format_iso_date(cutoff));
-        put(group, "when", when);
-        Data group_list = list_node();
+        Data* group = cycles != nullptr ? &append_object(*cycles) : nullptr;
+        if (group != nullptr) {
+          put(*group, names, "cycle", [&] { return cycle; });
+          put(*group, names, "cutoff", [&] { return spanish_date(cutoff); });
+          put(*group, names, "cutoff_iso", [&] { return format_iso_date(cutoff); });
+          put(*group, names, "when", [&] { return when; });
+        }
         RenderedSection rendered_section{kind, std::string(section_heading(kind)), {}, {}};
         rendered_section.intro = join({cycle, "corte del " + spanish_date(cutoff)}, ", ") + " (" +
                                  when + "): reporte el avance de estas actividades.";
-        for (const auto* item : group_items) {
-          rendered_section.lines.push_back(describe(*item, wording));
-          group_list.push_back(item_data(*item, rendered_section.lines.back(), wording));
-        }
-        group["items"] = std::move(group_list);
-        cycles.push_back(group);
+        add_items(names.has("items") ? new_list(group, "items") : nullptr, group_items,
+                  rendered_section.lines);
         rendered.sections.push_back(std::move(rendered_section));
       }
-      section["cycles"] = std::move(cycles);
     } else {
       RenderedSection rendered_section{kind, std::string(section_heading(kind)), {}, {}};
-      rendered_section.lines = std::move(lines);
+      add_items(names.has("items") ? new_list(section, "items") : nullptr, items,
+                rendered_section.lines);
       rendered.sections.push_back(std::move(rendered_section));
     }
 
-    // The one copy left: a section is both {{#upcoming}} and an entry of
-    // {{#sections}}.
-    sections.push_back(section);
-    top[std::string(to_string(kind))] = std::move(section);
+    if (named) top[kind_name] = listed ? Data(*section) : std::move(unlisted);
   }
-  top["sections"] = std::move(sections);
-  put(top, "summary", join(summary, ", "));
+  if (names.has("sections")) top["sections"] = std::move(sections);
+  put(top, names, "summary", [&] { return join(summary, ", "); });
 
   Data& data = top;
   // kainjow's render() is not const (it may record an error): one render at

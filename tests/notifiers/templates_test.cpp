@@ -281,6 +281,41 @@ TEST(Templates, GenericSectionsListAndCycleGroups) {
             "(general=Secretaría General)(hacienda=Secretaría de Hacienda)");
 }
 
+// The data tree holds only the keys the templates name. A template that
+// changes its delimiters is not read for names, so it gets every key: the
+// same template in both spellings must render the same.
+TEST(Templates, EveryKeyATemplateNamesIsThereWhateverItsSpelling) {
+  const std::string names =
+      "{{#sections}}{{&kind}}:{{#items}}[{{&kind}} {{ &deadline_iso }} {{&days_left}} "
+      "{{&role_id}} {{&percent}} {{&line}} {{&cutoff_iso}}]{{/items}}{{/sections}} "
+      "{{&unit.id}} {{&day_iso}} {{&count}}";
+  std::string changed = "{{=<% %>=}}" + names;
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"{{", "<%"}, {"}}", "%>"}}) {
+    for (size_t at = changed.find(from, 11); at != std::string::npos;
+         at = changed.find(from, at + to.size())) {
+      changed.replace(at, from.size(), to);
+    }
+  }
+  ASSERT_EQ(changed.find("{{", 11), std::string::npos) << changed;
+  auto plain = Renderer::compile({"s", "subject"}, {names, "text"}, {"", "html"}, true);
+  auto other = Renderer::compile({"s", "subject"}, {changed, "text"}, {"", "html"}, true);
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  const std::string text = plain->render(sample_digest(), general_unit(), all_units()).text;
+  EXPECT_EQ(text, other->render(sample_digest(), general_unit(), all_units()).text);
+  EXPECT_NE(text.find("overdue:[overdue 2023-11-20 -3 responsible 40 3.6 Medir la satisfacción"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(" general 2023-11-23 9"), std::string::npos) << text;
+  // A list of sections is there when only its name is named, and a name
+  // looked up where the data has none (kind, outside a section) renders
+  // nothing.
+  auto bare = Renderer::compile({"s", "subject"}, {"{{#sections}}x{{/sections}}{{&kind}}", "text"},
+                                {"", "html"}, true);
+  ASSERT_TRUE(bare.ok()) << bare.error().message;
+  EXPECT_EQ(bare->render(sample_digest(), general_unit(), all_units()).text, "xxxxxx");
+}
+
 TEST(Templates, BrokenOverrideIsAnErrorAtLoad) {
   testing::TempDir dir;
   dir.write("html.mustache", "<p>{{#today}}sin cerrar</p>");
