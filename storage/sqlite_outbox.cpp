@@ -2,6 +2,7 @@
 // back, retry, next due, delivery log). Declared in sqlite_store.h.
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <tuple>
 #include <utility>
 
 #include "storage/message_json.h"
@@ -12,19 +13,24 @@ namespace plazo {
 using namespace sqlite_support;
 namespace {
 
-// Due entries, earliest first. One arm per status, each walking
-// outbox_by_status in order, merged (MERGE (UNION ALL) in the plan): with
-// "status IN ('pending', 'retry')" SQLite would sort every due row on every
-// claim. ?1 now, ?2 JSON array of destinations to pass over, ?3 limit.
-constexpr const char* kDueEntries =
-    "SELECT id, payload, attempts, created_at, next_attempt_at, destination, last_error "
-    "FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?1 "
+// Claims the due entries, earliest first: one UPDATE for the whole batch
+// (it was one per entry). The ids come from one arm per status, each
+// walking outbox_by_status in order, merged (MERGE (UNION ALL) in the plan):
+// with "status IN ('pending', 'retry')" SQLite would sort every due row on
+// every claim. RETURNING gives the rows as updated, in no promised order.
+// ?1 now, ?2 JSON array of destinations to pass over, ?3 limit, ?4
+// lease_until, ?5 updated_at.
+constexpr const char* kClaimDue =
+    "UPDATE outbox SET status = 'in_flight', attempts = attempts + 1, lease_until = ?4, "
+    "updated_at = ?5 WHERE id IN ("
+    "SELECT id FROM (SELECT id, next_attempt_at FROM outbox "
+    "WHERE status = 'pending' AND next_attempt_at <= ?1 "
     "AND destination NOT IN (SELECT value FROM json_each(?2)) "
     "UNION ALL "
-    "SELECT id, payload, attempts, created_at, next_attempt_at, destination, last_error "
-    "FROM outbox WHERE status = 'retry' AND next_attempt_at <= ?1 "
+    "SELECT id, next_attempt_at FROM outbox WHERE status = 'retry' AND next_attempt_at <= ?1 "
     "AND destination NOT IN (SELECT value FROM json_each(?2)) "
-    "ORDER BY next_attempt_at, id LIMIT ?3";
+    "ORDER BY next_attempt_at, id LIMIT ?3)) "
+    "RETURNING id, payload, attempts, created_at, next_attempt_at, destination, last_error";
 
 // The earliest next_attempt_at, in the same shape for the same reason.
 // ?1 JSON array of destinations to pass over.
@@ -63,11 +69,12 @@ Result<std::vector<OutboxEntry>> SqliteStore::claim_due(
   if (limit <= 0) return claimed;
   auto transaction = Transaction::begin(db_);
   if (!transaction) return with_context(context, transaction.error());
-  auto cached_due = db_.cached(kDueEntries);
-  if (!cached_due) return with_context(context, cached_due.error());
-  Statement* due = *cached_due;
-  if (auto bound =
-          due->bind_all(seconds_of(now), destinations_json(skip_destinations), int64_t{limit});
+  auto cached_claim = db_.cached(kClaimDue);
+  if (!cached_claim) return with_context(context, cached_claim.error());
+  Statement* claim = *cached_claim;
+  const int64_t updated_at = now_seconds();
+  if (auto bound = claim->bind_all(seconds_of(now), destinations_json(skip_destinations),
+                                   int64_t{limit}, seconds_of(now + lease), updated_at);
       !bound) {
     return with_context(context, bound.error());
   }
@@ -78,44 +85,35 @@ Result<std::vector<OutboxEntry>> SqliteStore::claim_due(
   };
   std::vector<Unreadable> unreadable;
   for (;;) {
-    auto step = due->step();
+    auto step = claim->step();
     if (!step) return with_context(context, step.error());
     if (*step == Step::kDone) break;
     OutboxEntry entry;
-    entry.id = due->column_int64(0);
-    auto message = message_from_json_text(due->column_text(1));
+    entry.id = claim->column_int64(0);
+    auto message = message_from_json_text(claim->column_text(1));
     if (!message) {
       unreadable.push_back(
           {entry.id, "the stored message cannot be read: " + message.error().message});
       continue;
     }
     entry.message = std::move(message).value();
-    entry.attempts = due->column_int(2) + 1;
-    entry.created_at = instant_of(due->column_int64(3));
-    entry.next_attempt_at = instant_of(due->column_int64(4));
-    entry.destination = due->column_text(5);
-    entry.last_error = due->column_text(6);
+    entry.attempts = claim->column_int(2);  // as updated: this attempt counted
+    entry.created_at = instant_of(claim->column_int64(3));
+    entry.next_attempt_at = instant_of(claim->column_int64(4));
+    entry.destination = claim->column_text(5);
+    entry.last_error = claim->column_text(6);
     entry.status = OutboxStatus::kInFlight;
     entry.lease_until = now + lease;
     claimed.push_back(std::move(entry));
   }
-
-  const int64_t updated_at = now_seconds();
-  auto cached_take = db_.cached(
-      "UPDATE outbox SET status = 'in_flight', attempts = attempts + 1, lease_until = ?2, "
-      "updated_at = ?3 WHERE id = ?1");
-  if (!cached_take) return with_context(context, cached_take.error());
-  Statement* take = *cached_take;
-  for (const auto& entry : claimed) {
-    take->reset();
-    Status status = take->bind_all(entry.id, seconds_of(*entry.lease_until), updated_at);
-    if (status) status = take->run();
-    if (!status) return with_context(context, status.error());
-  }
+  std::sort(claimed.begin(), claimed.end(), [](const OutboxEntry& a, const OutboxEntry& b) {
+    return std::tie(a.next_attempt_at, a.id) < std::tie(b.next_attempt_at, b.id);
+  });
   if (!unreadable.empty()) {
+    // Not an attempt: the claim's count is taken back.
     auto bury = db_.prepare(
-        "UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = ?2, updated_at = ?3 "
-        "WHERE id = ?1 RETURNING channel");
+        "UPDATE outbox SET status = 'dead', attempts = attempts - 1, lease_until = NULL, "
+        "last_error = ?2, updated_at = ?3 WHERE id = ?1 RETURNING channel");
     auto log = db_.prepare(kInsertLog);
     if (!bury) return with_context(context, bury.error());
     if (!log) return with_context(context, log.error());
