@@ -67,8 +67,12 @@ Result<Database> Database::open(const std::string& path) {
   // temp_store: statement journals (a large import writes one page per
   // index page a multi-row INSERT touches) stay in memory instead of a
   // file in /var/tmp; plazo builds no large temporary tables.
+  // cache_size: 4 MiB of pages (SQLite's default is 2 MB). Delivering
+  // 100,000 messages read 99k pages back from the OS with the default and
+  // 71k with this (strace -c), for 2 MB of RSS; 8 MiB read 61k for 4 MB more.
   for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL",
-                             "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY"}) {
+                             "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY",
+                             "PRAGMA cache_size = -4096"}) {
     if (sqlite3_exec(raw, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) return cannot_open();
   }
   return db;
