@@ -7,6 +7,8 @@
 #   fail503:N   the sink answers 503 for its first 30 s; `plazo run` (the
 #               daemon) runs until all N are delivered, then gets SIGTERM
 #   email:N     N emails to aiosmtpd's Mailbox handler through --once
+#   curl:N      the ceiling: N POSTs to the same sink from bench/curl_baseline
+#               (bare libcurl multi, 64 connections), no plazo at all
 # Each prints `detail:` lines and one line:
 #   plazo=<scenario> n=<N> seconds=<s> per_s=<N/s> rss_mb=<peak RSS> ...
 # seconds is the whole `plazo run` (scheduling pass, outbox writes,
@@ -228,6 +230,15 @@ run_email() {
   report "email" "$n" "$seconds" "$rss" "delivered=$delivered"
 }
 
+run_curl() {
+  local n=$1 dir=$work/curl-$1 port
+  mkdir -p "$dir"
+  port=$(free_port)
+  start_sink "$dir" "$port"
+  "$build/bench/curl_baseline" "http://127.0.0.1:$port/hook" "$n" 64
+  echo "detail: sink $(sink_stats "$port")"
+}
+
 for scenario in "${scenarios[@]}"; do
   kind=${scenario%%:*}
   n=${scenario#*:}
@@ -235,7 +246,8 @@ for scenario in "${scenarios[@]}"; do
     webhook) run_webhook "$n" ;;
     fail503) run_fail503 "$n" ;;
     email) run_email "$n" ;;
-    *) echo "unknown scenario $scenario (webhook:N, fail503:N, email:N)" >&2; exit 64 ;;
+    curl) run_curl "$n" ;;
+    *) echo "unknown scenario $scenario (webhook:N, fail503:N, email:N, curl:N)" >&2; exit 64 ;;
   esac
   cleanup
   children=()
