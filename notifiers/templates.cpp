@@ -495,8 +495,10 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
       // One group per cycle cutoff: the unit reports per cut, and a digest
       // may hold two cycles (the PAAC follow-up and a quarterly report).
       // {{#items}} holds them all, {{#cycles}} each group's.
-      std::vector<RenderedLine> all_lines;
-      add_items(names.has("items") ? new_list(section, "items") : nullptr, items, all_lines);
+      if (Data* all = names.has("items") ? new_list(section, "items") : nullptr; all != nullptr) {
+        std::vector<RenderedLine> unused;  // the sections' lines come from the groups
+        add_items(all, items, unused);
+      }
       std::map<std::pair<Date, std::string>, std::vector<const MessageItem*>> groups;
       for (const auto* item : items) {
         groups[{item->cutoff.value_or(item->deadline), item->cycle}].push_back(item);

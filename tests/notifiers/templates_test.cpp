@@ -268,6 +268,7 @@ TEST(Templates, GenericSectionsListAndCycleGroups) {
             "{{#sections}}{{{kind}}}={{{count}}};{{/sections}}"
             "{{#report_due}}{{#cycles}}<{{{cycle}}} {{{cutoff_iso}}}:{{#items}} {{{activity}}}"
             "{{/items}}>{{/cycles}}{{/report_due}}"
+            "{{#report_due}}[{{#items}}{{{activity}}},{{/items}}]{{/report_due}}"
             "{{#escalation}}{{#items}}{{#units}}({{{id}}}={{{name}}}){{/units}}{{/items}}"
             "{{/escalation}}");
   Config config;
@@ -277,7 +278,7 @@ TEST(Templates, GenericSectionsListAndCycleGroups) {
   const auto rendered = renderer->render(sample_digest(), general_unit(), all_units());
   EXPECT_EQ(rendered.text,
             "today=1;upcoming=3;overdue=1;escalation=1;report_due=2;publish_due=1;"
-            "<Seguimiento PAAC 2023-12-29: 1.5 2.1>"
+            "<Seguimiento PAAC 2023-12-29: 1.5 2.1>[1.5,2.1,]"
             "(general=Secretaría General)(hacienda=Secretaría de Hacienda)");
 }
 
