@@ -448,6 +448,7 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
   top["business_days"] = Data(business_days_);
 
   std::vector<std::string> summary;
+  const bool listed = names.has("sections");
   Data sections = list_node();
   for (const ItemKind kind : kSectionOrder) {
     std::vector<const MessageItem*> items;
@@ -464,7 +465,6 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
     // The section's data, when a template names it: as {{#upcoming}}, as an
     // entry of {{#sections}}, or both (then copied once at the end).
     const std::string kind_name(to_string(kind));
-    const bool listed = names.has("sections");
     const bool named = names.has(kind_name);
     Data unlisted = object_node();
     Data* section = nullptr;
@@ -534,7 +534,7 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
 
     if (named) top[kind_name] = listed ? Data(*section) : std::move(unlisted);
   }
-  if (names.has("sections")) top["sections"] = std::move(sections);
+  if (listed) top["sections"] = std::move(sections);
   put(top, names, "summary", [&] { return join(summary, ", "); });
 
   Data& data = top;
