@@ -12,20 +12,30 @@ packages=(
   libssl-dev libcsv-dev tzdata
   python3-aiosmtpd sqlite3 curl
 )
-if [[ "${1:-}" == "--test" ]]; then
-  # systemd-analyze for unit lint.
-  packages+=(systemd)
-fi
-if [[ "${1:-}" == "--fuzz" ]]; then
-  # scripts/fuzz.sh: clang with its libFuzzer and sanitizer runtimes, and
-  # llvm-symbolizer (in llvm-14) so sanitizer reports name file and line.
-  packages+=(clang libclang-rt-14-dev llvm-14)
-fi
-if [[ "${1:-}" == "--bench" ]]; then
-  # Load generators for bench/healthz_bench.sh and start-up timings; the
-  # shared sink's fast event loop; the peers of ../shared/bench/.
-  packages+=(wrk hyperfine python3-uvloop prometheus-alertmanager python3-apscheduler python3-sqlalchemy)
-fi
+# Extra sets, any of them (e.g. --test --bench): --test, --fuzz, --bench.
+for set in "$@"; do
+  case $set in
+    --test)
+      # systemd-analyze for unit lint.
+      packages+=(systemd)
+      ;;
+    --fuzz)
+      # scripts/fuzz.sh: clang with its libFuzzer and sanitizer runtimes, and
+      # llvm-symbolizer (in llvm-14) so sanitizer reports name file and line.
+      packages+=(clang libclang-rt-14-dev llvm-14)
+      ;;
+    --bench)
+      # Load generators for bench/healthz_bench.sh and start-up timings; the
+      # shared sink's fast event loop; the peers of ../shared/bench/.
+      packages+=(wrk hyperfine python3-uvloop prometheus-alertmanager python3-apscheduler
+        python3-sqlalchemy)
+      ;;
+    *)
+      echo "setup: unknown option $set (use --test, --fuzz, --bench)" >&2
+      exit 64
+      ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
