@@ -184,7 +184,7 @@ run_fail503() {
   "$plazo" run --now "$now" --config "$dir/plazo.toml" --database "$db" >"$dir/run.out" \
     2>"$dir/run.err" &
   local daemon=$!
-  children+=($daemon)
+  children+=("$daemon")
   # The daemon retries on its own; stop it once the sink has every message
   # (or after 10 minutes). Its peak RSS is read just before.
   local unique=0
