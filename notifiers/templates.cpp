@@ -509,7 +509,10 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
                          [](const MessageItem* a, const MessageItem* b) {
                            return activity_less(a->activity, b->activity);
                          });
-        const auto& [cutoff, cycle] = group_key;
+        // Named copies, not a structured binding: lambdas below capture them
+        // (clang before 16 cannot capture a binding).
+        const Date cutoff = group_key.first;
+        const std::string& cycle = group_key.second;
         const std::string when = days_left_phrase(group_items.front()->days_left, business_days_);
         Data* group = cycles != nullptr ? &append_object(*cycles) : nullptr;
         if (group != nullptr) {
