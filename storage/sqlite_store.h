@@ -104,8 +104,9 @@ class SqliteStore final : public Store {
 
  public:
   // -- Delivery (storage/sqlite_outbox.cpp) ------------------------------------
-  // The claim and the next-due query walk the partial index outbox_due
-  // (schema step 3), so their cost does not grow with sent or dead rows.
+  // The claim and the next-due query walk outbox_by_status (status,
+  // next_attempt_at) in its 'pending' and 'retry' ranges only, so their cost
+  // does not grow with sent or dead rows.
 
   /// `limit` <= 0 claims nothing. updated_at comes from the store's clock.
   Result<std::vector<OutboxEntry>> claim_due(
