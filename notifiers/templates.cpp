@@ -484,8 +484,10 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
         if (list != nullptr) fill_item(append_object(*list), *item, lines.back(), wording);
       }
     };
-    const auto new_list = [](Data* object, const char* key) -> Data* {
-      if (object == nullptr) return nullptr;
+    // A fresh list under `key` in `object`; nullptr when there is no object
+    // or no template names the key.
+    const auto new_list = [&names](Data* object, const char* key) -> Data* {
+      if (object == nullptr || !names.has(key)) return nullptr;
       Data& list = (*object)[key];
       list = list_node();
       return &list;
@@ -495,7 +497,7 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
       // One group per cycle cutoff: the unit reports per cut, and a digest
       // may hold two cycles (the PAAC follow-up and a quarterly report).
       // {{#items}} holds them all, {{#cycles}} each group's.
-      if (Data* all = names.has("items") ? new_list(section, "items") : nullptr; all != nullptr) {
+      if (Data* all = new_list(section, "items"); all != nullptr) {
         std::vector<RenderedLine> unused;  // the sections' lines come from the groups
         add_items(all, items, unused);
       }
@@ -503,7 +505,7 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
       for (const auto* item : items) {
         groups[{item->cutoff.value_or(item->deadline), item->cycle}].push_back(item);
       }
-      Data* cycles = names.has("cycles") ? new_list(section, "cycles") : nullptr;
+      Data* cycles = new_list(section, "cycles");
       for (auto& [group_key, group_items] : groups) {
         std::stable_sort(group_items.begin(), group_items.end(),
                          [](const MessageItem* a, const MessageItem* b) {
@@ -524,14 +526,12 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
         RenderedSection rendered_section{kind, std::string(section_heading(kind)), {}, {}};
         rendered_section.intro = join({cycle, "corte del " + spanish_date(cutoff)}, ", ") + " (" +
                                  when + "): reporte el avance de estas actividades.";
-        add_items(names.has("items") ? new_list(group, "items") : nullptr, group_items,
-                  rendered_section.lines);
+        add_items(new_list(group, "items"), group_items, rendered_section.lines);
         rendered.sections.push_back(std::move(rendered_section));
       }
     } else {
       RenderedSection rendered_section{kind, std::string(section_heading(kind)), {}, {}};
-      add_items(names.has("items") ? new_list(section, "items") : nullptr, items,
-                rendered_section.lines);
+      add_items(new_list(section, "items"), items, rendered_section.lines);
       rendered.sections.push_back(std::move(rendered_section));
     }
 
