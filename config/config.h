@@ -78,6 +78,14 @@ struct TemplateSettings {
   std::string dir;  ///< overrides of the built-in Spanish templates; "" = none
 };
 
+/// [links]: pages the generic webhook payload links to (WEBHOOKS.md).
+struct LinkSettings {
+  std::string plan;  ///< where the plan is published; "" = no link
+  /// A page per activity, "{activity}" standing for its number
+  /// ("https://intranet.example.org/paac/{activity}"); "" = no link.
+  std::string activity;
+};
+
 /// The whole configuration.
 struct Config {
   std::string path;  ///< the file it was read from
@@ -91,6 +99,7 @@ struct Config {
   std::vector<Cycle> cycles;
   DeliverySettings delivery;
   TemplateSettings templates;
+  LinkSettings links;
 
   /// The unit with this id, or nullptr.
   const Unit* find_unit(std::string_view id) const;

@@ -67,11 +67,14 @@ constexpr KeySpec kDeliveryKeys[] = {{"max_attempts", "10"},
                                      {"max_backoff", "\"1h\""},
                                      {"concurrency", "64"}};
 constexpr KeySpec kTemplateKeys[] = {{"dir", "\"/etc/plazo/templates\""}};
+constexpr KeySpec kLinkKeys[] = {
+    {"plan", "\"https://example.org/transparencia/plan-anticorrupcion\""},
+    {"activity", "\"https://intranet.example.org/paac/{activity}\""}};
 
 /// The top-level tables, spelled as the admin writes their headers.
-constexpr std::string_view kSectionNames[] = {"daemon",   "health",   "calendar",  "email",
-                                              "webhooks", "units",    "reminders", "cycles",
-                                              "delivery", "templates"};
+constexpr std::string_view kSectionNames[] = {"daemon",   "health",    "calendar",  "email",
+                                              "webhooks", "units",     "reminders", "cycles",
+                                              "delivery", "templates", "links"};
 
 constexpr std::string_view kLogLevels[] = {"trace", "debug",    "info", "warn",
                                            "error", "critical", "off"};
@@ -201,6 +204,7 @@ class Loader : private TomlReader {
     read_cycles(root);
     if (const auto* table = section_table(root, "delivery")) read_delivery(*table);
     if (const auto* table = section_table(root, "templates")) read_templates(*table);
+    if (const auto* table = section_table(root, "links")) read_links(*table);
   }
 
   void read_daemon(const toml::table& table) {
@@ -685,6 +689,51 @@ class Loader : private TomlReader {
                              "create the directory, or remove dir to use the built-in templates")) {
       config_.templates.dir = *dir;
     }
+  }
+
+  void read_links(const toml::table& table) {
+    const Section section{table, "[links]", kLinkKeys};
+    check_keys(section);
+    if (auto plan = link_at(section, "plan")) config_.links.plan = plan->text;
+    auto activity = link_at(section, "activity");
+    if (!activity) return;
+    // {activity} is the only placeholder; any other brace is a typo.
+    constexpr std::string_view kPlaceholder = "{activity}";
+    std::string rest = activity->text;
+    for (size_t at = 0; (at = rest.find(kPlaceholder)) != std::string::npos;) {
+      rest.erase(at, kPlaceholder.size());
+    }
+    if (rest.size() == activity->text.size()) {
+      error(*activity->node,
+            section.where("activity") + ": " + quote(activity->text) + " has no {activity}",
+            "put {activity} where the activity number goes; " + section.write_as("activity"));
+    } else if (rest.find_first_of("{}") != std::string::npos) {
+      error(*activity->node,
+            section.where("activity") + ": " + quote(activity->text) +
+                " has a placeholder other than {activity}",
+            "{activity}, the activity number, is the only one");
+    } else {
+      config_.links.activity = activity->text;
+    }
+  }
+
+  // An http(s) URL to link to, or nullopt (with the error reported) when
+  // absent, empty or not one.
+  std::optional<Item> link_at(const Section& section, std::string_view key) {
+    auto item = string_at(section, key);
+    if (!item || item->text.empty()) return std::nullopt;
+    const std::string hint = section.write_as(key) + ", or remove " + std::string(key);
+    auto url = parse_url(item->text);
+    if (!url) {
+      error(*item->node, section.where(key) + ": " + url.error().message, hint);
+      return std::nullopt;
+    }
+    if (url->scheme != "http" && url->scheme != "https") {
+      error(*item->node,
+            section.where(key) + ": scheme " + quote(url->scheme) + " is not http or https", hint);
+      return std::nullopt;
+    }
+    return item;
   }
 
   // ---- checks across tables ----------------------------------------------

@@ -182,7 +182,7 @@ int cmd_send_test(const CommandContext& ctx) {
       const Message message = test_message(*unit, Channel::kWebhook, name, now, *zone);
       const RenderedMessage words = test_words(*unit, "el webhook " + name, now, *zone);
       deliveries.push_back({"webhook " + name, build_webhook(words, message, *unit, webhook->second,
-                                                             secret, now, *zone)});
+                                                             config.links, secret, now, *zone)});
     }
   }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace plazo {
 
@@ -25,6 +26,52 @@ std::optional<ItemKind> parse_item_kind(std::string_view text) {
     if (to_string(kind) == text) return kind;
   }
   return std::nullopt;
+}
+
+namespace {
+
+bool starts_link(std::string_view text, size_t at) {
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (text.size() - at <= scheme.size()) continue;
+    const bool same = std::equal(
+        scheme.begin(), scheme.end(), text.begin() + at,
+        [](char a, char b) { return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b + 32) : b); });
+    if (same) return true;
+  }
+  return false;
+}
+
+bool ends_link(char c) {
+  return static_cast<unsigned char>(c) <= ' ' ||
+         std::string_view("\"'<>`").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::vector<std::string> find_links(std::string_view text, size_t max) {
+  std::vector<std::string> links;
+  for (size_t at = 0; at < text.size() && links.size() < max; ++at) {
+    // A scheme starts a link only at the start of a word ("xhttp://" is not one).
+    const bool word_start = at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]));
+    if (!word_start || !starts_link(text, at)) continue;
+    size_t end = at;
+    while (end < text.size() && !ends_link(text[end])) ++end;
+    std::string_view link = text.substr(at, end - at);
+    at = end;
+    const auto balance = [](std::string_view part) {
+      return std::count(part.begin(), part.end(), '(') - std::count(part.begin(), part.end(), ')');
+    };
+    while (!link.empty()) {
+      const char last = link.back();
+      const bool punctuation = std::string_view(".,;:!?]}").find(last) != std::string_view::npos;
+      if (!punctuation && !(last == ')' && balance(link) < 0)) break;
+      link.remove_suffix(1);
+    }
+    const size_t scheme_end = link.find("://") + 3;
+    if (link.size() <= scheme_end) continue;
+    if (std::find(links.begin(), links.end(), link) == links.end()) links.emplace_back(link);
+  }
+  return links;
 }
 
 std::vector<ItemKind> distinct_kinds(const Message& message) {

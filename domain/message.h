@@ -36,6 +36,9 @@ struct MessageItem {
   int days_left = 0;
   /// Latest progress percent of the activity, if any.
   std::optional<int> progress;
+  /// The http(s) links in the latest progress note (the follow-up's
+  /// evidence: where the deliverable was published), see find_links().
+  std::vector<std::string> evidence;
   /// Escalation: ids of the activity's responsible and co-responsible units.
   std::vector<std::string> units;
   /// report_due / publish_due: the cycle's name and cutoff.
@@ -61,6 +64,12 @@ struct Message {
 /// never over texts that a re-import may reword. The same inputs give the same
 /// key across restarts.
 std::string idempotency_key(const Message& message);
+
+/// The http:// and https:// links in `text`, in order, each once, at most
+/// `max`. A link ends at whitespace, a quote or an angle bracket; trailing
+/// sentence punctuation and a ')' that closes a parenthesis opened before
+/// the link are not part of it ("(https://x.org/a)." gives https://x.org/a).
+std::vector<std::string> find_links(std::string_view text, size_t max);
 
 /// The kinds of the message's items, each once, in ItemKind order.
 std::vector<ItemKind> distinct_kinds(const Message& message);

@@ -9,6 +9,10 @@
 namespace plazo {
 namespace {
 
+// Evidence links kept per item: a follow-up note rarely cites more, and a
+// pasted list of links should not swell every digest.
+constexpr size_t kMaxEvidenceLinks = 5;
+
 // The order sections appear in a digest.
 int digest_rank(ItemKind kind) {
   switch (kind) {
@@ -216,7 +220,10 @@ Status Scheduler::items_on(Date day, PlanReader& plan, const ItemVisitor& add) c
     item.deliverable = activity.deliverable;
     item.deadline = deadline;
     item.days_left = days_between(day, deadline);
-    if (activity.progress) item.progress = activity.progress->percent;
+    if (activity.progress) {
+      item.progress = activity.progress->percent;
+      item.evidence = find_links(activity.progress->note, kMaxEvidenceLinks);
+    }
     return item;
   };
 

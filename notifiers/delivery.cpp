@@ -59,6 +59,7 @@ struct Delivery::Impl {
     std::vector<Unit> all_units;
     std::map<std::string, WebhookSettings, std::less<>> webhooks;
     std::map<std::string, std::string, std::less<>> secrets;  // by webhook name
+    LinkSettings links;
     EmailSettings email;
     std::string email_destination;  // "" without a relay
     DeliverySettings policy;
@@ -169,6 +170,7 @@ Status Delivery::Impl::configure(const Config& config) {
     }
     next.secrets.emplace(name, std::move(secret).value());
   }
+  next.links = config.links;
   next.email = config.email;
   if (!config.email.url.empty()) {
     next.email_destination = destination_of(config.email.url).value_or(config.email.url);
@@ -211,7 +213,7 @@ Result<Delivery::Impl::Route> Delivery::Impl::route(const OutboxEntry& entry, In
   RenderedMessage rendered =
       setup->renderer.render(message, unit->second, setup->all_units, /*with_html=*/false);
   HttpRequest request =
-      build_webhook(rendered, message, unit->second, webhook->second,
+      build_webhook(rendered, message, unit->second, webhook->second, setup->links,
                     secret != setup->secrets.end() ? secret->second : "", now, setup->zone);
   return Route{std::move(request), destination, message.target + " (" + destination + ")"};
 }

@@ -240,6 +240,14 @@ void fill_item(Data& object, const MessageItem& item, const RenderedLine& line,
   put(object, names, "progress", [&] { return progress_phrase(item.progress); });
   put(object, names, "percent",
       [&] { return item.progress ? std::to_string(*item.progress) : std::string(); });
+  if (!item.evidence.empty() && names.has("evidence")) {
+    Data& evidence = object["evidence"];
+    evidence = list_node();
+    for (const auto& url : item.evidence) {
+      Data& link = append_object(evidence);
+      put(link, names, "url", [&] { return url; });
+    }
+  }
   if (!item.units.empty() && names.has("units")) {
     Data& units = object["units"];
     units = list_node();

@@ -4,6 +4,7 @@
 #include <openssl/hmac.h>
 
 #include <array>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "domain/json_writer.h"
@@ -84,8 +85,48 @@ std::string dump(const ordered_json& body) {
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// RFC 3986 percent-encoding of everything but the unreserved characters.
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || std::string_view("-._~").find(c) != std::string_view::npos) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  return out;
+}
+
+void link(JsonWriter& body, std::string_view rel, std::string_view href) {
+  body.begin_object().member("rel", rel).member("href", href).end_object();
+}
+
+// The item's links: its activity page (with [links] activity) and the
+// evidence links of its latest follow-up.
+void item_links(JsonWriter& body, const MessageItem& item, const LinkSettings& links) {
+  body.key("links").begin_array();
+  if (!links.activity.empty() && !item.activity.empty()) {
+    std::string href = links.activity;
+    const std::string number = percent_encode(item.activity);
+    constexpr std::string_view kPlaceholder = "{activity}";
+    for (size_t at = 0; (at = href.find(kPlaceholder, at)) != std::string::npos;) {
+      href.replace(at, kPlaceholder.size(), number);
+      at += number.size();
+    }
+    link(body, "activity", href);
+  }
+  for (const auto& evidence : item.evidence) link(body, "evidence", evidence);
+  body.end_array();
+}
+
 std::string generic_body(const RenderedMessage& rendered, const Message& message, const Unit& unit,
-                         const std::string& key, Instant now, const TimeZone& zone) {
+                         const LinkSettings& links, const std::string& key, Instant now,
+                         const TimeZone& zone) {
   // Written directly, not through a JSON tree: this is every generic
   // delivery's body (notifiers/WEBHOOKS.md documents the members).
   JsonWriter body;
@@ -104,9 +145,13 @@ std::string generic_body(const RenderedMessage& rendered, const Message& message
         .member("deadline", format_iso_date(item.deadline))
         .member("days_left", item.days_left)
         .member("role", to_string(item.role))
-        .member("progress", item.progress)
-        .end_object();
+        .member("progress", item.progress);
+    item_links(body, item, links);
+    body.end_object();
   }
+  body.end_array();
+  body.key("links").begin_array();
+  if (!links.plan.empty()) link(body, "plan", links.plan);
   body.end_array().end_object();
   return body.take();
 }
@@ -302,8 +347,8 @@ std::string webhook_signature(std::string_view secret, std::string_view timestam
 }
 
 HttpRequest build_webhook(const RenderedMessage& rendered, const Message& message, const Unit& unit,
-                          const WebhookSettings& settings, const std::string& secret, Instant now,
-                          const TimeZone& zone) {
+                          const WebhookSettings& settings, const LinkSettings& links,
+                          const std::string& secret, Instant now, const TimeZone& zone) {
   const std::string key = message.key.empty() ? idempotency_key(message) : message.key;
   HttpRequest request;
   request.url = settings.url;
@@ -312,7 +357,7 @@ HttpRequest build_webhook(const RenderedMessage& rendered, const Message& messag
   request.ca_file = settings.ca_file;
   switch (settings.format) {
     case WebhookFormat::kGeneric:
-      request.body = generic_body(rendered, message, unit, key, now, zone);
+      request.body = generic_body(rendered, message, unit, links, key, now, zone);
       break;
     case WebhookFormat::kSlack:
       request.body = slack_body(rendered, key);

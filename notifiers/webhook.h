@@ -43,8 +43,10 @@ struct HttpRequest {
 ///  - body by `settings.format`: generic = the versioned payload
 ///    {"version":1,"key","sent_at","unit":{"id","name"},"subject","text",
 ///    "items":[{"kind","activity","title","deadline","days_left","role",
-///    "progress"}]} with keys in that order (`progress` null without one,
-///    `sent_at` is `now` in RFC 3339 in `zone`); slack = `text` (the subject,
+///    "progress","links"}],"links"} with keys in that order (`progress` null
+///    without one, `sent_at` is `now` in RFC 3339 in `zone`; links are
+///    [{"rel","href"}]: per item its `links.activity` page and its evidence,
+///    at the end the `links.plan` page); slack = `text` (the subject,
 ///    for notifications) + `blocks` (header, one mrkdwn section per digest
 ///    section, split under Slack's 3000-character limit, and a context line);
 ///    teams = a message with one Adaptive Card 1.4 attachment; google_chat =
@@ -58,8 +60,8 @@ struct HttpRequest {
 ///    X-Plazo-Signature: sha256=<hex HMAC-SHA256(secret, timestamp "." body)>.
 ///  - timeout and CA file from `settings`.
 HttpRequest build_webhook(const RenderedMessage& rendered, const Message& message, const Unit& unit,
-                          const WebhookSettings& settings, const std::string& secret, Instant now,
-                          const TimeZone& zone);
+                          const WebhookSettings& settings, const LinkSettings& links,
+                          const std::string& secret, Instant now, const TimeZone& zone);
 
 /// "sha256=" + lowercase hex HMAC-SHA256 of `timestamp + "." + body` keyed
 /// with `secret`: the value of X-Plazo-Signature.

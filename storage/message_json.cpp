@@ -82,6 +82,15 @@ Result<MessageItem> item_from_json(const nlohmann::json& json, size_t index) {
   if (auto s = read_string(json, where, "activity", item.activity); !s) return s.error();
   if (auto s = read_string(json, where, "title", item.title); !s) return s.error();
   if (auto s = read_string(json, where, "deliverable", item.deliverable); !s) return s.error();
+  // Only in messages written since evidence links were added, and only when
+  // the item has some.
+  if (auto evidence = json.find("evidence"); evidence != json.end()) {
+    if (!evidence->is_array()) return member_error(where, "evidence", "an array of links").error();
+    for (const auto& link : *evidence) {
+      if (!link.is_string()) return member_error(where, "evidence", "an array of links").error();
+      item.evidence.push_back(link.get<std::string>());
+    }
+  }
   if (auto s = read_date(json, where, "deadline", item.deadline); !s) return s.error();
   if (auto s = read_int(json, where, "days_left", item.days_left); !s) return s.error();
   if (auto it = json.find("progress"); it != json.end() && it->is_null()) {
@@ -159,6 +168,12 @@ class StoredReader {
     if (!literal(",\"days_left\":") || !integer(item.days_left)) return false;
     if (!literal(",\"deadline\":") || !date(item.deadline)) return false;
     if (!literal(",\"deliverable\":") || !string(item.deliverable)) return false;
+    if (literal(",\"evidence\":[")) {
+      do {
+        if (!string(item.evidence.emplace_back())) return false;
+      } while (literal(","));
+      if (!literal("]")) return false;
+    }
     if (!literal(",\"kind\":") || !string(text) || !(kind = parse_item_kind(text))) return false;
     item.kind = *kind;
     if (!literal(",\"progress\":")) return false;
@@ -309,6 +324,8 @@ nlohmann::json message_to_json(const Message& message) {
         {"cutoff",
          item.cutoff ? nlohmann::json(format_iso_date(*item.cutoff)) : nlohmann::json(nullptr)},
     });
+    // Written only when there are links, as message_json_text() does.
+    if (!item.evidence.empty()) items.back()["evidence"] = item.evidence;
   }
   nlohmann::json json = {
       {"version", kPayloadVersion},
@@ -345,8 +362,13 @@ std::string message_json_text(const Message& message) {
     out.member("cycle", item.cycle)
         .member("days_left", item.days_left)
         .member("deadline", format_iso_date(item.deadline))
-        .member("deliverable", item.deliverable)
-        .member("kind", to_string(item.kind))
+        .member("deliverable", item.deliverable);
+    if (!item.evidence.empty()) {
+      out.key("evidence").begin_array();
+      for (const auto& link : item.evidence) out.value(link);
+      out.end_array();
+    }
+    out.member("kind", to_string(item.kind))
         .member("progress", item.progress)
         .member("role", to_string(item.role))
         .member("title", item.title);

@@ -79,7 +79,7 @@ TEST(ConfigErrors, UnknownTopLevelKeyListsTheTables) {
   EXPECT_THAT(errors_of("verbose = true\n"),
               ElementsAre("plazo.toml:1:1: unknown key \"verbose\" outside any table (the tables "
                           "are [daemon], [health], [calendar], [email], [webhooks.NAME], "
-                          "[[units]], [reminders], [[cycles]], [delivery], [templates])"));
+                          "[[units]], [reminders], [[cycles]], [delivery], [templates], [links])"));
 }
 
 TEST(ConfigErrors, UnknownKeySuggestsTheClosestOne) {
@@ -232,6 +232,30 @@ TEST(ConfigErrors, WebhookUrlWithWrongScheme) {
   EXPECT_THAT(errors_of("[webhooks.x]\nurl = \"ftp://example.org/hook\"\n"),
               ElementsAre("plazo.toml:2:7: [webhooks.x] url: scheme \"ftp\" is not http or https "
                           "(write it as \"https://example.org/hook\")"));
+}
+
+TEST(ConfigErrors, LinkThatIsNotAWebAddress) {
+  EXPECT_THAT(
+      errors_of("[links]\nplan = \"itagui.gov.co/plan\"\nactivity = \"ftp://x.org/{activity}\"\n"),
+      ElementsAre("plazo.toml:2:8: [links] plan: \"itagui.gov.co/plan\" is not a URL (write it "
+                  "as plan = \"https://example.org/transparencia/plan-anticorrupcion\", or "
+                  "remove plan)",
+                  "plazo.toml:3:12: [links] activity: scheme \"ftp\" is not http or https "
+                  "(write it as activity = \"https://intranet.example.org/paac/{activity}\", "
+                  "or remove activity)"));
+}
+
+TEST(ConfigErrors, ActivityLinkNeedsItsPlaceholder) {
+  EXPECT_THAT(
+      errors_of("[links]\nactivity = \"https://intranet.example.org/paac\"\n"),
+      ElementsAre("plazo.toml:2:12: [links] activity: \"https://intranet.example.org/paac\" "
+                  "has no {activity} (put {activity} where the activity number goes; write "
+                  "it as activity = \"https://intranet.example.org/paac/{activity}\")"));
+  EXPECT_THAT(
+      errors_of("[links]\nactivity = \"https://x.example.org/{plan}/{activity}\"\n"),
+      ElementsAre("plazo.toml:2:12: [links] activity: \"https://x.example.org/{plan}/{activity}\" "
+                  "has a placeholder other than {activity} ({activity}, the activity "
+                  "number, is the only one)"));
 }
 
 TEST(ConfigErrors, WebhookWithoutUrl) {

@@ -78,6 +78,8 @@ TEST(LoadConfig, ItaguiExampleLoadsCleanly) {
   ASSERT_TRUE(quarterly.activities.has_value());
   EXPECT_THAT(*quarterly.activities, ElementsAre("1.7", "1.8", "1.11", "1.12", "3.11"));
   EXPECT_EQ(quarterly.publisher, "planeacion");
+  EXPECT_EQ(config.links.plan, "https://itagui.gov.co/transparencia/plan_accion");
+  EXPECT_EQ(config.links.activity, "");
 }
 
 TEST(LoadConfig, MinimalExampleLoadsCleanly) {
@@ -122,6 +124,8 @@ TEST(LoadConfig, EmptyFileGetsEveryDefault) {
   EXPECT_EQ(config.delivery.max_backoff, hours{1});
   EXPECT_EQ(config.delivery.concurrency, 64);
   EXPECT_EQ(config.templates.dir, "");
+  EXPECT_EQ(config.links.plan, "");
+  EXPECT_EQ(config.links.activity, "");
   EXPECT_THAT(lines(result.warnings),
               ElementsAre("/etc/plazo/plazo.toml: no unit has oversight = true, so escalations "
                           "after 10 days overdue go nowhere (set oversight = true on the "
@@ -178,6 +182,9 @@ max_age = "30d"
 initial_backoff = "1s"
 max_backoff = "1s"
 concurrency = 1024
+[links]
+plan = "https://www.example.org/paac"
+activity = "http://intranet/paac/{activity}/{activity}"
 )",
                                                     "/srv/plazo/plazo.toml");
   ASSERT_TRUE(result.ok()) << ::testing::PrintToString(lines(result.errors));
@@ -206,6 +213,8 @@ concurrency = 1024
   EXPECT_EQ(config.delivery.initial_backoff, seconds{1});
   EXPECT_EQ(config.delivery.max_backoff, seconds{1});
   EXPECT_EQ(config.delivery.concurrency, 1024);
+  EXPECT_EQ(config.links.plan, "https://www.example.org/paac");
+  EXPECT_EQ(config.links.activity, "http://intranet/paac/{activity}/{activity}");
 }
 
 TEST(LoadConfig, EmptyListenDisablesHealth) {

@@ -59,5 +59,46 @@ TEST(IdempotencyKey, ChangesWithIdentity) {
   EXPECT_NE(idempotency_key(other_deadline), key);
 }
 
+TEST(FindLinks, TakesTheLinksOfAFollowUpNote) {
+  // As the seed's follow-up notes write them.
+  const std::string note =
+      "Publicado en la sede electrónica www.itagui.gov.co (http://www.itagui.gov.co). "
+      "Se puede consultar en el siguiente link: "
+      "https://itagui.gov.co/transparencia/informacion_publica, y el informe en\n"
+      "HTTPS://itagui.gov.co/uploads/entidad/control/e8f24-informe.pdf.";
+  EXPECT_EQ(
+      find_links(note, 5),
+      (std::vector<std::string>{
+          "http://www.itagui.gov.co", "https://itagui.gov.co/transparencia/informacion_publica",
+          "HTTPS://itagui.gov.co/uploads/entidad/control/e8f24-informe.pdf"}));
+}
+
+TEST(FindLinks, EndsWhereTheLinkEnds) {
+  EXPECT_EQ(find_links("ver <https://a.org/x?b=1&c=2>, \"http://b.org/\"", 5),
+            (std::vector<std::string>{"https://a.org/x?b=1&c=2", "http://b.org/"}));
+  // A parenthesis inside the link stays; one closing text around it goes.
+  EXPECT_EQ(
+      find_links("(https://es.wikipedia.org/wiki/Itag%C3%BC%C3%AD_(Antioquia))", 5),
+      (std::vector<std::string>{"https://es.wikipedia.org/wiki/Itag%C3%BC%C3%AD_(Antioquia)"}));
+  EXPECT_EQ(find_links("fin: https://c.org/a;b. Listo!", 5),
+            (std::vector<std::string>{"https://c.org/a;b"}));
+}
+
+TEST(FindLinks, SkipsWhatIsNotALinkAndRepeats) {
+  EXPECT_TRUE(find_links("", 5).empty());
+  EXPECT_TRUE(find_links("https:// y http://. y www.itagui.gov.co y ftp://x.org", 5).empty());
+  EXPECT_TRUE(find_links("xhttps://a.org", 5).empty());
+  EXPECT_EQ(find_links("https://a.org https://a.org https://b.org", 5),
+            (std::vector<std::string>{"https://a.org", "https://b.org"}));
+  EXPECT_EQ(find_links("http://1.org http://2.org http://3.org", 2),
+            (std::vector<std::string>{"http://1.org", "http://2.org"}));
+}
+
+TEST(IdempotencyKey, IgnoresEvidence) {
+  Message linked = sample();
+  linked.items[0].evidence = {"https://a.org/informe.pdf"};
+  EXPECT_EQ(idempotency_key(linked), idempotency_key(sample()));
+}
+
 }  // namespace
 }  // namespace plazo

@@ -145,6 +145,33 @@ TEST_F(SchedulerTest, OverdueRepeatsAndEscalatesToOversight) {
   EXPECT_EQ(escalation->items[0].progress, 40);
 }
 
+TEST_F(SchedulerTest, ItemsCarryTheEvidenceLinksOfTheLatestFollowUp) {
+  Activity linked = activity("3.6", "2023-11-01", {"general"}, {}, 40);
+  linked.progress->note =
+      "Publicado en https://itagui.gov.co/a.pdf y en (https://itagui.gov.co/b). "
+      "Otros: http://1.org http://2.org http://3.org http://4.org";
+  plan_.activities = {linked, activity("3.7", "2023-11-01", {"general"})};
+  const Scheduler s = make(rules());
+  auto messages = s.messages_on(d("2023-11-17"), plan_);
+  ASSERT_TRUE(messages.ok());
+  size_t seen = 0;
+  for (const auto& message : *messages) {
+    for (const auto& item : message.items) {
+      SCOPED_TRACE(message.unit_id + " " + item.activity);
+      ++seen;
+      if (item.activity == "3.7") {
+        EXPECT_TRUE(item.evidence.empty());
+      } else {
+        // The overdue reminder and the escalation alike; five at most.
+        EXPECT_EQ(item.evidence, (std::vector<std::string>{
+                                     "https://itagui.gov.co/a.pdf", "https://itagui.gov.co/b",
+                                     "http://1.org", "http://2.org", "http://3.org"}));
+      }
+    }
+  }
+  EXPECT_EQ(seen, 4u);  // 3.6 and 3.7, each overdue and escalated
+}
+
 TEST_F(SchedulerTest, DoneActivitiesGetNothing) {
   plan_.activities = {activity("1.1", "2023-11-30", {"planeacion"}, {}, 100),
                       activity("1.2", "2023-11-01", {"planeacion"}, {}, 100)};

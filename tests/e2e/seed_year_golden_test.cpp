@@ -616,6 +616,26 @@ TEST_F(SimulatedYear, EveryBusinessDayOf2023ThroughTheRealBinaryMatchesTheGolden
     if (!received.empty()) year[day] = std::move(received);
   }
 
+  // The seed's latest follow-up of 2.1 cites "(http://www.itagui.gov.co)":
+  // its reminders carry that evidence, in the email text and in the
+  // generic payload's links (its escalations reach evaluacion's generic hook).
+  size_t mailed = 0;
+  size_t posted = 0;
+  for (const auto& [day, received] : year) {
+    for (const auto& r : received) {
+      if (r.shown.find("\n  Evidencia: http://www.itagui.gov.co\n") != std::string::npos) {
+        mailed += r.route == "correo" ? 1 : 0;
+      }
+      if (r.shown.find(
+              "\"rel\": \"evidence\",\n          \"href\": \"http://www.itagui.gov.co\"") !=
+          std::string::npos) {
+        posted += r.route == "evaluacion-hook" ? 1 : 0;
+      }
+    }
+  }
+  EXPECT_GT(mailed, 0u);
+  EXPECT_GT(posted, 0u);
+
   const std::string current = read_file(kGolden);
   const std::string actual = golden_comment(current) + "\n" + golden_body(year, days);
   if (const char* update = std::getenv("PLAZO_UPDATE_GOLDEN"); update && *update == '1') {

@@ -132,7 +132,7 @@ TEST(CurlWebhook, DeliversTheSignedRequestAsBuilt) {
   settings.timeout_seconds = 10;
   const Instant now{seconds{1700744403}};
   const HttpRequest request =
-      build_webhook(rendered, message, testing::general_unit(), settings, "s3cr3t", now,
+      build_webhook(rendered, message, testing::general_unit(), settings, {}, "s3cr3t", now,
                     TimeZone::locate("America/Bogota").value());
   auto transport = make_transport();
   Outcomes outcomes;

@@ -232,6 +232,34 @@ TEST(Templates, HtmlIsEscapedAndTextIsNot) {
   EXPECT_EQ(rendered.html.find("<abiertos>"), std::string::npos);
 }
 
+TEST(Templates, EvidenceLinksFollowTheItem) {
+  Message message;
+  message.day = day("2023-11-23");
+  MessageItem linked = testing::item(ItemKind::kOverdue, "1.7", "Publicar la matriz", "",
+                                     "2023-11-20", -3, Role::kResponsible, 66);
+  linked.evidence = {"https://itagui.gov.co/a.pdf", "https://itagui.gov.co/b?x=1&y=2"};
+  message.items = {linked, testing::item(ItemKind::kOverdue, "1.8", "Sin evidencia", "",
+                                         "2023-11-20", -3, Role::kResponsible, {})};
+  const auto rendered = builtin().render(message, general_unit(), all_units());
+  EXPECT_NE(rendered.text.find("  Rol: responsable · avance 66 %\n"
+                               "  Evidencia: https://itagui.gov.co/a.pdf\n"
+                               "  Evidencia: https://itagui.gov.co/b?x=1&y=2\n\n* 1.8"),
+            std::string::npos)
+      << rendered.text;
+  EXPECT_NE(
+      rendered.html.find("avance 66 %<br>\nEvidencia: <a href=\"https://itagui.gov.co/a.pdf\">"
+                         "https://itagui.gov.co/a.pdf</a><br>\nEvidencia: <a href=\""
+                         "https://itagui.gov.co/b?x=1&amp;y=2\">https://itagui.gov.co/b?x=1&amp;"
+                         "y=2</a></li>"),
+      std::string::npos)
+      << rendered.html;
+  // One "Evidencia" line per link, none for the item without.
+  size_t count = 0;
+  for (size_t at = 0; (at = rendered.text.find("Evidencia:", at)) != std::string::npos; ++at)
+    ++count;
+  EXPECT_EQ(count, 2u);
+}
+
 TEST(Templates, SubjectIsOneLineEvenIfTheTemplateBreaksIt) {
   testing::TempDir dir;
   dir.write("subject.mustache", "Aviso\r\nBcc: victim@example.org\n{{{unit.name}}}\n\n");

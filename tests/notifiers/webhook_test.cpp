@@ -62,28 +62,79 @@ TEST(Webhook, GenericPayloadIsExactlyTheContract) {
   publish.cycle = "Seguimiento PAAC";
   message.items.push_back(publish);
   const RenderedMessage rendered{"S", "T\nñ", "<p>H</p>", {}};
-  const HttpRequest request = build_webhook(rendered, message, general_unit(),
-                                            settings(WebhookFormat::kGeneric), "", kNow, bogota());
+  const HttpRequest request = build_webhook(
+      rendered, message, general_unit(), settings(WebhookFormat::kGeneric), {}, "", kNow, bogota());
   EXPECT_EQ(
       request.body,
       "{\"version\":1,\"key\":\"abc123\",\"sent_at\":\"2023-11-23T08:00:03-05:00\","
       "\"unit\":{\"id\":\"general\",\"name\":\"Secretaría General\"},"
       "\"subject\":\"S\",\"text\":\"T\\nñ\","
       "\"items\":[{\"kind\":\"upcoming\",\"activity\":\"2.1\",\"title\":\"Publicar\","
-      "\"deadline\":\"2023-11-30\",\"days_left\":5,\"role\":\"co_responsible\",\"progress\":66},"
+      "\"deadline\":\"2023-11-30\",\"days_left\":5,\"role\":\"co_responsible\",\"progress\":66,"
+      "\"links\":[]},"
       "{\"kind\":\"publish_due\",\"activity\":\"\",\"title\":\"\",\"deadline\":\"2023-12-07\","
-      "\"days_left\":10,\"role\":\"publisher\",\"progress\":null}]}");
+      "\"days_left\":10,\"role\":\"publisher\",\"progress\":null,\"links\":[]}],\"links\":[]}");
   EXPECT_EQ(request.url, "https://example.org/hook");
   EXPECT_EQ(request.timeout, std::chrono::seconds{12});
   EXPECT_EQ(request.ca_file, "/etc/plazo/ca.pem");
+}
+
+TEST(Webhook, GenericLinksThePlanTheActivityPageAndTheEvidence) {
+  Message message;
+  message.day = testing::day("2023-11-23");
+  message.key = "abc123";
+  MessageItem upcoming = testing::item(ItemKind::kUpcoming, "2.1", "Publicar", "Informe",
+                                       "2023-11-30", 5, Role::kResponsible, 66);
+  upcoming.evidence = {"https://itagui.gov.co/a.pdf", "http://www.itagui.gov.co"};
+  message.items.push_back(upcoming);
+  MessageItem publish = testing::item(ItemKind::kPublishDue, "", "", "", "2023-12-07", 10,
+                                      Role::kPublisher, std::nullopt);
+  message.items.push_back(publish);
+  LinkSettings links;
+  links.plan = "https://itagui.gov.co/transparencia/plan_accion";
+  links.activity = "https://intranet.example.org/paac/{activity}?v={activity}";
+  const RenderedMessage rendered{"S", "T", "", {}};
+  const std::string body =
+      build_webhook(rendered, message, general_unit(), settings(WebhookFormat::kGeneric), links, "",
+                    kNow, bogota())
+          .body;
+  // Exactly these bytes: the links close each item and the payload.
+  EXPECT_NE(
+      body.find("\"progress\":66,\"links\":["
+                "{\"rel\":\"activity\",\"href\":\"https://intranet.example.org/paac/2.1?v=2.1\"},"
+                "{\"rel\":\"evidence\",\"href\":\"https://itagui.gov.co/a.pdf\"},"
+                "{\"rel\":\"evidence\",\"href\":\"http://www.itagui.gov.co\"}]}"),
+      std::string::npos)
+      << body;
+  // A publish_due item has no activity, so no activity page.
+  EXPECT_NE(body.find("\"progress\":null,\"links\":[]}],"
+                      "\"links\":[{\"rel\":\"plan\",\"href\":"
+                      "\"https://itagui.gov.co/transparencia/plan_accion\"}]}"),
+            std::string::npos)
+      << body;
+  EXPECT_FALSE(json::parse(body, nullptr, false).is_discarded());
+}
+
+TEST(Webhook, ActivityLinksEncodeTheNumber) {
+  Message message;
+  message.key = "k";
+  message.items.push_back(testing::item(ItemKind::kToday, "3.1 a/ñ", "T", "", "2023-11-23", 0,
+                                        Role::kResponsible, std::nullopt));
+  LinkSettings links;
+  links.activity = "https://x.example.org/{activity}";
+  const json body =
+      body_of(build_webhook(RenderedMessage{"S", "T", "", {}}, message, general_unit(),
+                            settings(WebhookFormat::kGeneric), links, "", kNow, bogota()));
+  EXPECT_EQ(body["items"][0]["links"][0]["href"], "https://x.example.org/3.1%20a%2F%C3%B1");
+  EXPECT_EQ(body["links"], json::array());
 }
 
 TEST(Webhook, InvalidUtf8IsReplacedNotThrown) {
   Message message = testing::sample_digest();
   message.items[0].title = "Planeaci\xF3n";
   const RenderedMessage rendered{"Asunto \xFF", "texto", "", {}};
-  const HttpRequest request = build_webhook(rendered, message, general_unit(),
-                                            settings(WebhookFormat::kGeneric), "", kNow, bogota());
+  const HttpRequest request = build_webhook(
+      rendered, message, general_unit(), settings(WebhookFormat::kGeneric), {}, "", kNow, bogota());
   const json body = body_of(request);
   EXPECT_EQ(body["subject"], "Asunto \xEF\xBF\xBD");
   EXPECT_EQ(body["items"][0]["title"], "Planeaci\xEF\xBF\xBDn");
@@ -91,8 +142,9 @@ TEST(Webhook, InvalidUtf8IsReplacedNotThrown) {
 
 TEST(Webhook, HeadersWithoutSecret) {
   const Message message = testing::sample_digest();
-  const HttpRequest request = build_webhook(render_sample(message), message, general_unit(),
-                                            settings(WebhookFormat::kGeneric), "", kNow, bogota());
+  const HttpRequest request =
+      build_webhook(render_sample(message), message, general_unit(),
+                    settings(WebhookFormat::kGeneric), {}, "", kNow, bogota());
   ASSERT_EQ(request.headers.size(), 3u);
   EXPECT_EQ(*request.header("content-type"), "application/json");
   EXPECT_EQ(*request.header("User-Agent"), std::string("plazo/") + PLAZO_VERSION);
@@ -106,7 +158,7 @@ TEST(Webhook, SignedWhenASecretIsSet) {
   for (const auto format :
        {WebhookFormat::kGeneric, WebhookFormat::kSlack, WebhookFormat::kTeams}) {
     const HttpRequest request = build_webhook(render_sample(message), message, general_unit(),
-                                              settings(format), "s3cr3t", kNow, bogota());
+                                              settings(format), {}, "s3cr3t", kNow, bogota());
     ASSERT_NE(request.header("X-Plazo-Timestamp"), nullptr);
     EXPECT_EQ(*request.header("X-Plazo-Timestamp"), "1700744403");
     ASSERT_NE(request.header("X-Plazo-Signature"), nullptr);
@@ -118,8 +170,9 @@ TEST(Webhook, SignedWhenASecretIsSet) {
 TEST(Webhook, GenericCarriesEveryItem) {
   const Message message = testing::sample_digest();
   const RenderedMessage rendered = render_sample(message);
-  const json body = body_of(build_webhook(rendered, message, general_unit(),
-                                          settings(WebhookFormat::kGeneric), "", kNow, bogota()));
+  const json body =
+      body_of(build_webhook(rendered, message, general_unit(), settings(WebhookFormat::kGeneric),
+                            {}, "", kNow, bogota()));
   EXPECT_EQ(body["version"], 1);
   EXPECT_EQ(body["key"], message.key);
   EXPECT_EQ(body["subject"], rendered.subject);
@@ -137,7 +190,7 @@ TEST(Webhook, SlackBlocks) {
   const Message message = testing::sample_digest();
   const RenderedMessage rendered = render_sample(message);
   const json body = body_of(build_webhook(rendered, message, general_unit(),
-                                          settings(WebhookFormat::kSlack), "", kNow, bogota()));
+                                          settings(WebhookFormat::kSlack), {}, "", kNow, bogota()));
   EXPECT_EQ(body["text"], rendered.subject);
   const json& blocks = body["blocks"];
   ASSERT_EQ(blocks.size(), 8u);  // header, six sections, context
@@ -169,7 +222,7 @@ TEST(Webhook, SlackEscapesControlCharactersAndSplitsLongSections) {
                                           Role::kResponsible, 10));
   }
   const json body = body_of(build_webhook(render_sample(message), message, general_unit(),
-                                          settings(WebhookFormat::kSlack), "", kNow, bogota()));
+                                          settings(WebhookFormat::kSlack), {}, "", kNow, bogota()));
   const json& blocks = body["blocks"];
   ASSERT_LE(blocks.size(), 50u);
   ASSERT_GT(blocks.size(), 3u);
@@ -190,7 +243,7 @@ TEST(Webhook, TeamsAdaptiveCard) {
   const Message message = testing::sample_digest();
   const RenderedMessage rendered = render_sample(message);
   const json body = body_of(build_webhook(rendered, message, general_unit(),
-                                          settings(WebhookFormat::kTeams), "", kNow, bogota()));
+                                          settings(WebhookFormat::kTeams), {}, "", kNow, bogota()));
   EXPECT_EQ(body["type"], "message");
   ASSERT_EQ(body["attachments"].size(), 1u);
   const json& attachment = body["attachments"][0];
@@ -226,7 +279,7 @@ TEST(Webhook, GoogleChatText) {
                                         -3, Role::kCoResponsible, std::nullopt));
   const json body =
       body_of(build_webhook(render_sample(message), message, general_unit(),
-                            settings(WebhookFormat::kGoogleChat), "", kNow, bogota()));
+                            settings(WebhookFormat::kGoogleChat), {}, "", kNow, bogota()));
   ASSERT_EQ(body.size(), 1u);
   EXPECT_EQ(body["text"],
             "*[PAAC] Secretaría General: 1 vence hoy, 1 vencida*\n"
@@ -247,7 +300,7 @@ TEST(Webhook, MattermostMarkdown) {
                                         "2023-11-30", 5, Role::kResponsible, 50));
   const json body =
       body_of(build_webhook(render_sample(message), message, general_unit(),
-                            settings(WebhookFormat::kMattermost), "", kNow, bogota()));
+                            settings(WebhookFormat::kMattermost), {}, "", kNow, bogota()));
   ASSERT_EQ(body.size(), 1u);
   EXPECT_EQ(body["text"],
             "#### \\[PAAC\\] Secretaría General: 1 próxima a vencer\n"
@@ -266,13 +319,14 @@ TEST(Webhook, ChatTextStaysUnderTheServiceLimit) {
                                           Role::kResponsible, 50));
   }
   const RenderedMessage rendered = render_sample(message);
-  const json chat = body_of(build_webhook(
-      rendered, message, general_unit(), settings(WebhookFormat::kGoogleChat), "", kNow, bogota()));
+  const json chat =
+      body_of(build_webhook(rendered, message, general_unit(), settings(WebhookFormat::kGoogleChat),
+                            {}, "", kNow, bogota()));
   const std::string text = chat["text"];
   EXPECT_LE(text.size(), 4000u);
   EXPECT_NE(text.find("elementos más."), std::string::npos);
-  const json teams = body_of(build_webhook(rendered, message, general_unit(),
-                                           settings(WebhookFormat::kTeams), "", kNow, bogota()));
+  const json teams = body_of(build_webhook(
+      rendered, message, general_unit(), settings(WebhookFormat::kTeams), {}, "", kNow, bogota()));
   EXPECT_LE(teams.dump().size(), 28u * 1024u);
 }
 

@@ -26,6 +26,8 @@ Message full_message() {
   upcoming.deadline = day("2023-11-30");
   upcoming.days_left = 5;
   upcoming.progress = 66;
+  upcoming.evidence = {"https://itagui.gov.co/uploads/informe.pdf",
+                       "http://www.itagui.gov.co/?a=1&b=\"2\""};
   MessageItem escalation;
   escalation.kind = ItemKind::kEscalation;
   escalation.role = Role::kOversight;
@@ -63,6 +65,7 @@ void expect_same(const Message& a, const Message& b) {
     EXPECT_EQ(x.deadline, y.deadline);
     EXPECT_EQ(x.days_left, y.days_left);
     EXPECT_EQ(x.progress, y.progress);
+    EXPECT_EQ(x.evidence, y.evidence);
     EXPECT_EQ(x.units, y.units);
     EXPECT_EQ(x.cycle, y.cycle);
     EXPECT_EQ(x.cutoff, y.cutoff);
@@ -123,6 +126,7 @@ TEST(MessageJson, StoredTextIsTheDumpOfTheTree) {
   odd.items[0].cutoff.reset();
   odd.items[0].progress.reset();
   odd.items[0].days_left = -16;
+  odd.items[0].evidence.clear();
   for (const Message& m : {full_message(), webhook, odd, Message{}}) {
     EXPECT_EQ(message_json_text(m), dump_json(message_to_json(m)));
   }
@@ -140,6 +144,7 @@ TEST(MessageJson, StoredTextIsReadDirectlyToWhatTheGeneralReaderReads) {
   odd.items[0].cutoff.reset();
   odd.items[0].progress.reset();
   odd.items[1].days_left = 0;
+  odd.items[1].evidence = {"https://a.example.org/ñ"};
   odd.items[2].days_left = -2147483647 - 1;
   odd.items[2].units = {};
   Message empty;
@@ -187,6 +192,8 @@ TEST(MessageJson, AnyOtherTextGoesTheGeneralWayWithItsErrors) {
       {replaced("\"days_left\":5", "\"days_left\":05"), "The message JSON cannot be parsed."},
       {replaced("\"kind\":\"upcoming\"", "\"kind\":\"someday\""),
        "The message JSON has no valid \"kind\" in item 1 (expected an item kind)."},
+      {replaced("\"evidence\":[\"", "\"evidence\":[1,\""),
+       "The message JSON has no valid \"evidence\" in item 1 (expected an array of links)."},
       {replaced("\"version\":1", "\"version\":2"),
        "The message JSON has version 2, which this plazo cannot read."},
       {replaced("electrónica", "electr\xf3nica"), "The message JSON cannot be parsed."},
