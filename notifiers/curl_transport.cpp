@@ -173,7 +173,10 @@ void CurlTransport::submit(DeliveryJob job, DeliveryCallback done) {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
       incoming_.push_back(Queued{std::move(job), std::move(done)});
-      curl_multi_wakeup(as_multi(multi_));
+      // The worker takes the whole queue each time round, so only the job
+      // that makes it non-empty needs to wake it: one wake-up (and one walk
+      // over the transfers) per batch the loop hands over, not per job.
+      if (incoming_.size() == 1) curl_multi_wakeup(as_multi(multi_));
       return;
     }
   }
@@ -406,11 +409,15 @@ void CurlTransport::run() {
       return;
     }
 
-    int timeout_ms = 1000;
+    if (!waiting.empty() && active.size() < static_cast<size_t>(options_.max_concurrent)) {
+      continue;  // a transfer just finished and freed a slot for the next job
+    }
+    auto timeout_ms =
+        static_cast<int>(std::clamp<long long>(options_.idle_wait.count(), 0, 1 << 30));
     if (deadline) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           *deadline - std::chrono::steady_clock::now());
-      timeout_ms = static_cast<int>(std::clamp<long long>(left.count(), 0, 1000));
+      timeout_ms = static_cast<int>(std::clamp<long long>(left.count(), 0, timeout_ms));
     }
     curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
   }

@@ -34,6 +34,9 @@ class CurlTransport final : public Transport {
     std::chrono::milliseconds shutdown_grace{5000};
     /// Connect timeout (capped by each job's total timeout).
     std::chrono::milliseconds connect_timeout{10000};
+    /// The longest the worker waits for socket activity; new jobs, shutdown
+    /// and curl's own timers wake it sooner.
+    std::chrono::milliseconds idle_wait{1000};
     /// Where "now" comes from for Retry-After dates; nullptr = the system
     /// clock. Must outlive the transport.
     const Clock* clock = nullptr;

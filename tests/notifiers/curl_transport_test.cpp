@@ -273,6 +273,22 @@ TEST(CurlWebhook, TwoHundredConcurrentDeliveries) {
   EXPECT_EQ(keys.size(), 200u);
 }
 
+TEST(CurlWebhook, AQueuedJobStartsAsSoonAsASlotFrees) {
+  // One slot and a worker that would otherwise sleep an hour: each queued
+  // job must start when the one before it finishes, not at the next wake-up.
+  Receiver receiver;
+  ASSERT_TRUE(receiver.ready());
+  CurlTransport::Options options;
+  options.max_concurrent = 1;
+  options.idle_wait = std::chrono::hours{1};
+  auto transport = make_transport(options);
+  Outcomes outcomes;
+  for (int i = 0; i < 3; ++i) transport->submit(post(receiver.url()), outcomes.callback());
+  const auto got = outcomes.wait(3);
+  ASSERT_EQ(got.size(), 3u);
+  for (const auto& outcome : got) EXPECT_EQ(outcome.status, DeliveryStatus::kSent) << outcome.error;
+}
+
 TEST(CurlWebhook, ShutdownCancelsTransfersInFlightAndQueued) {
   Receiver receiver({"--hang"});
   ASSERT_TRUE(receiver.ready());
