@@ -70,7 +70,9 @@ struct DeliverySettings {
   std::chrono::seconds max_age{std::chrono::hours{48}};  ///< then dead
   std::chrono::seconds initial_backoff{30};
   std::chrono::seconds max_backoff{std::chrono::hours{1}};
-  int concurrency = 64;  ///< deliveries in flight at once
+  /// Transfers at once (connections); the delivery stage claims up to four
+  /// times as many and the transport queues them behind the transfers.
+  int concurrency = 64;
 };
 
 /// [templates]

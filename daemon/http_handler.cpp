@@ -183,7 +183,8 @@ std::string metrics_text(const HealthSnapshot& s) {
   out.family("plazo_delivery_dead_total", "counter",
              "Messages that went dead, for any reason (rejected, retries exhausted, too old).");
   out.sample("plazo_delivery_dead_total", "", s.delivery.dead);
-  out.family("plazo_delivery_in_flight", "gauge", "Deliveries in flight now.");
+  out.family("plazo_delivery_in_flight", "gauge",
+             "Deliveries in flight now: transferring, or queued for a transfer.");
   out.sample("plazo_delivery_in_flight", "", s.delivery.in_flight);
 
   out.family("plazo_outbox_pending", "gauge", "Messages in the outbox not yet delivered.");

@@ -69,7 +69,8 @@ class Delivery {
   Result<int> recover();
 
   /// Starts every delivery that is due at the clock's now, up to the
-  /// concurrency limit and the destinations' pauses. Returns how many started.
+  /// destinations' pauses and four times the concurrency (the transport runs
+  /// `concurrency` at once and queues the rest). Returns how many started.
   /// An entry that can no longer be built (its unit or webhook is gone from
   /// the config, no email relay, no addresses) goes dead with that reason;
   /// entries for a paused destination are deferred to its reopening without

@@ -516,19 +516,23 @@ TEST_F(DeliveryTest, OutcomesThatArriveTogetherAreRecordedInOneTransaction) {
   EXPECT_EQ(delivery->stats().sent, 100);
 }
 
-TEST_F(DeliveryTest, ConcurrencyLimitsWhatIsInFlight) {
+TEST_F(DeliveryTest, FourClaimsPerTransferSlotAtMost) {
+  // The transport runs `concurrency` transfers and queues the rest; the
+  // delivery stage hands it up to four times that many.
   reconfigure("concurrency = 10\n");
   FakeTransport transport;
   auto delivery = make_delivery(transport);
-  enqueue(25, Channel::kWebhook, "b");
-  EXPECT_EQ(*delivery->pump(), 10);
+  enqueue(100, Channel::kWebhook, "b");
+  EXPECT_EQ(*delivery->pump(), 40);
+  EXPECT_EQ(delivery->in_flight(), 40);
   EXPECT_EQ(*delivery->pump(), 0) << "no room until outcomes are recorded";
   run_posted();
-  EXPECT_EQ(*delivery->pump(), 10);
+  EXPECT_EQ(*delivery->pump(), 40);
   run_posted();
-  EXPECT_EQ(*delivery->pump(), 5);
+  EXPECT_EQ(*delivery->pump(), 20);
   run_posted();
-  EXPECT_EQ(entries(OutboxStatus::kSent).size(), 25u);
+  EXPECT_EQ(entries(OutboxStatus::kSent).size(), 100u);
+  EXPECT_EQ(transport.jobs().size(), 100u);
 }
 
 // -- Destinations ----------------------------------------------------------------
@@ -701,21 +705,22 @@ TEST_F(DeliveryTest, PumpBeforeConfigureIsAnError) {
 }
 
 TEST_F(DeliveryTest, StopClaimsNothingMoreButRecordsWhatIsInFlight) {
-  FakeTransport transport({FakeTransport::retryable("cancelled at shutdown")});
+  const auto cancelled = FakeTransport::retryable("cancelled at shutdown");
+  FakeTransport transport({cancelled, cancelled, cancelled, cancelled});
   auto delivery = make_delivery(transport);
-  enqueue(2, Channel::kWebhook, "a");
+  enqueue(5, Channel::kWebhook, "a");
   reconfigure("concurrency = 1\n");
   ASSERT_TRUE(delivery->configure(config_).ok());
-  ASSERT_EQ(*delivery->pump(), 1);
+  ASSERT_EQ(*delivery->pump(), 4);  // one transfer and three queued behind it
   delivery->stop();
   run_posted();
   EXPECT_EQ(delivery->in_flight(), 0);
   EXPECT_EQ(*delivery->pump(), 0);
-  EXPECT_EQ(transport.jobs().size(), 1u);
+  EXPECT_EQ(transport.jobs().size(), 4u);
   // Cancelled by our own shutdown: due again at once, no destination pause.
   auto retry = entries(OutboxStatus::kRetry);
-  ASSERT_EQ(retry.size(), 1u);
-  EXPECT_EQ(retry[0].next_attempt_at, clock_.now());
+  ASSERT_EQ(retry.size(), 4u);
+  for (const auto& entry : retry) EXPECT_EQ(entry.next_attempt_at, clock_.now());
   EXPECT_EQ(entries(OutboxStatus::kPending).size(), 1u);
   EXPECT_FALSE(*delivery->next_due());
 }
