@@ -82,6 +82,9 @@ struct TemplateSettings {
 
 /// [links]: pages the generic webhook payload links to (WEBHOOKS.md).
 struct LinkSettings {
+  /// What `activity` writes where the activity number goes.
+  static constexpr std::string_view kActivityPlaceholder = "{activity}";
+
   std::string plan;  ///< where the plan is published; "" = no link
   /// A page per activity, "{activity}" standing for its number
   /// ("https://intranet.example.org/paac/{activity}"); "" = no link.

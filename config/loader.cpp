@@ -698,7 +698,7 @@ class Loader : private TomlReader {
     auto activity = link_at(section, "activity");
     if (!activity) return;
     // {activity} is the only placeholder; any other brace is a typo.
-    constexpr std::string_view kPlaceholder = "{activity}";
+    constexpr std::string_view kPlaceholder = LinkSettings::kActivityPlaceholder;
     std::string rest = activity->text;
     for (size_t at = 0; (at = rest.find(kPlaceholder)) != std::string::npos;) {
       rest.erase(at, kPlaceholder.size());

@@ -113,7 +113,7 @@ void item_links(JsonWriter& body, const MessageItem& item, const LinkSettings& l
   if (!links.activity.empty() && !item.activity.empty()) {
     std::string href = links.activity;
     const std::string number = percent_encode(item.activity);
-    constexpr std::string_view kPlaceholder = "{activity}";
+    constexpr std::string_view kPlaceholder = LinkSettings::kActivityPlaceholder;
     for (size_t at = 0; (at = href.find(kPlaceholder, at)) != std::string::npos;) {
       href.replace(at, kPlaceholder.size(), number);
       at += number.size();
