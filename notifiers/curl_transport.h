@@ -65,9 +65,11 @@ class CurlTransport final : public Transport {
 
   CurlTransport(Options options, void* multi);
   void run();
-  // Sets up the transfer of a job; on a problem found before any network
-  // I/O (no recipients, unreadable password file) fills `failure` instead.
-  std::unique_ptr<Transfer> start(Queued queued, std::optional<DeliveryOutcome>* failure);
+  // Sets up the transfer of a job on `easy` (a spare handle, or nullptr for
+  // a new one); on a problem found before any network I/O (no recipients,
+  // unreadable password file) fills `failure` instead.
+  std::unique_ptr<Transfer> start(Queued queued, void* easy,
+                                  std::optional<DeliveryOutcome>* failure);
   DeliveryOutcome finish(Transfer& transfer, int curl_code);
 
   Options options_;

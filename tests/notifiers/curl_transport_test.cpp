@@ -578,6 +578,48 @@ TEST(CurlEmail, ReusesTheConnectionForLaterMessages) {
   EXPECT_EQ(sink.meta(2)["peer_port"], sink.meta(3)["peer_port"]);
 }
 
+TEST(CurlTransportHandles, AReusedHandleCarriesNothingFromItsLastTransfer) {
+  // One slot: every transfer after the first runs on the handle the one
+  // before it used (reset in between), email and webhook alternating.
+  Receiver receiver;
+  Sink sink({"--user", "plazo", "--password", "p4ss w0rd"});
+  ASSERT_TRUE(receiver.ready());
+  ASSERT_TRUE(sink.ready());
+  CurlTransport::Options options;
+  options.max_concurrent = 1;
+  auto transport = make_transport(options);
+
+  EmailJob login = email_job(sink.url(), {"general@example.org"});
+  login.smtp.username = "plazo";
+  login.smtp.password_file = sink.dir().write("password", "p4ss w0rd\n");
+  ASSERT_EQ(deliver_one(*transport, login).status, DeliveryStatus::kSent);
+  HttpRequest first = post(receiver.url("/first"), "{\"n\":1}");
+  first.headers.push_back({"X-First", "yes"});
+  ASSERT_EQ(deliver_one(*transport, first).status, DeliveryStatus::kSent);
+  const auto second = deliver_one(*transport, post(receiver.url("/second"), "{\"n\":2}"));
+  EXPECT_EQ(second.status, DeliveryStatus::kSent) << second.error;
+  EXPECT_EQ(second.code, 200);
+  const auto mail = deliver_one(*transport, email_job(sink.url(), {"planeacion@example.org"}));
+  EXPECT_EQ(mail.status, DeliveryStatus::kSent) << mail.error;
+
+  const auto received = receiver.requests();
+  ASSERT_EQ(received.size(), 2u);
+  const json& r = received[1];
+  EXPECT_EQ(r["path"], "/second");
+  EXPECT_EQ(r["body"], "{\"n\":2}");
+  EXPECT_EQ(r["headers"]["Content-Type"], "application/json");
+  EXPECT_FALSE(r["headers"].contains("X-First"));       // the last webhook's header
+  EXPECT_FALSE(r["headers"].contains("MIME-Version"));  // the email's headers
+  EXPECT_FALSE(r["headers"].contains("Expect"));
+  // The relay's login must never reach a webhook receiver as Basic auth.
+  EXPECT_FALSE(received[0]["headers"].contains("Authorization"));
+  EXPECT_FALSE(r["headers"].contains("Authorization"));
+  ASSERT_TRUE(eventually([&] { return sink.count() == 2; }, seconds{10}));
+  EXPECT_EQ(sink.meta(1)["login"], "plazo");
+  EXPECT_EQ(sink.meta(2)["rcpt_tos"], json::array({"planeacion@example.org"}));
+  EXPECT_EQ(sink.meta(2)["mail_from"], "paac@example.org");
+}
+
 TEST(CurlEmail, NoRecipientsIsPermanent) {
   auto transport = make_transport();
   const auto outcome = deliver_one(*transport, email_job("smtp://127.0.0.1:9", {}));
