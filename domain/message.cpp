@@ -93,6 +93,10 @@ std::string idempotency_key(const Message& message) {
     std::string line;
     line += to_string(item.kind);
     line += '\x1f';
+    line += item.plan;
+    line += '\x1f';
+    line += std::to_string(item.plan_year);
+    line += '\x1f';
     line += item.activity;
     line += '\x1f';
     line += format_iso_date(item.deadline);
@@ -101,7 +105,8 @@ std::string idempotency_key(const Message& message) {
     items.push_back(std::move(line));
   }
   std::sort(items.begin(), items.end());
-  std::string canonical = "plazo-v1\x1f" + message.unit_id + '\x1f' +
+  // v2: items name their plan (v1 keys of two plans' "1.1" were equal).
+  std::string canonical = "plazo-v2\x1f" + message.unit_id + '\x1f' +
                           std::string(to_string(message.channel)) + '\x1f' + message.target +
                           '\x1f' + format_iso_date(message.day);
   for (const auto& line : items) {

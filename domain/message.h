@@ -26,6 +26,10 @@ struct MessageItem {
   Role role = Role::kResponsible;
   /// Activity number ("2.1"); empty for publish_due.
   std::string activity;
+  /// The activity's plan ("PAAC") and its year: two plans may both have a
+  /// "1.1" due the same day. Empty and 0 for publish_due.
+  std::string plan;
+  int plan_year = 0;
   std::string title;
   std::string deliverable;
   /// Activity deadline; for report_due the cycle cutoff; for publish_due the
@@ -60,7 +64,8 @@ struct Message {
 };
 
 /// A stable key for a message: a hex SHA-256 prefix over the unit, channel,
-/// target, day and the identity of its items (kind, activity, deadline, cycle) —
+/// target, day and the identity of its items (kind, plan, year, activity,
+/// deadline, cycle) —
 /// never over texts that a re-import may reword. The same inputs give the same
 /// key across restarts.
 std::string idempotency_key(const Message& message);

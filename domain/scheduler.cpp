@@ -30,12 +30,17 @@ bool item_less(const MessageItem& a, const MessageItem& b) {
   if (digest_rank(a.kind) != digest_rank(b.kind)) return digest_rank(a.kind) < digest_rank(b.kind);
   if (a.deadline != b.deadline) return a.deadline < b.deadline;
   if (a.cycle != b.cycle) return a.cycle < b.cycle;
-  return activity_number_less(a.activity, b.activity);
+  if (activity_number_less(a.activity, b.activity)) return true;
+  if (activity_number_less(b.activity, a.activity)) return false;
+  return std::tie(a.plan, a.plan_year) < std::tie(b.plan, b.plan_year);
 }
 
-// What makes two items the same line of a digest.
+// What makes two items the same line of a digest. The plan is part of it:
+// two plans' "1.1" due the same day are two lines (and, without digests,
+// two messages), not one.
 auto item_identity(const MessageItem& item) {
-  return std::make_tuple(static_cast<int>(item.kind), item.activity, item.cycle, item.cutoff);
+  return std::make_tuple(static_cast<int>(item.kind), item.plan, item.plan_year, item.activity,
+                         item.cycle, item.cutoff);
 }
 
 // A cutoff "MM-DD" in a year; 29 Feb in a common year is the 28th.
@@ -216,6 +221,8 @@ Status Scheduler::items_on(Date day, PlanReader& plan, const ItemVisitor& add) c
     item.kind = kind;
     item.role = role;
     item.activity = activity.number;
+    item.plan = activity.plan;
+    item.plan_year = activity.year;
     item.title = activity.title;
     item.deliverable = activity.deliverable;
     item.deadline = deadline;

@@ -185,11 +185,34 @@ struct Wording {
   bool business_days = true;
   const std::vector<Unit>* all_units = nullptr;
   const Names* names = nullptr;  // what the templates being rendered name
+  // The message holds items of more than one plan: each line names its
+  // plan, or two plans' "1.1" would read the same.
+  bool several_plans = false;
 };
+
+// "PAAC 2023"; empty for an item of no activity (publish_due).
+std::string plan_label(const MessageItem& item) {
+  if (item.plan.empty()) return {};
+  return item.plan + " " + std::to_string(item.plan_year);
+}
+
+bool several_plans(const Message& message) {
+  const MessageItem* first = nullptr;
+  for (const auto& item : message.items) {
+    if (item.plan.empty()) continue;
+    if (first == nullptr) {
+      first = &item;
+    } else if (item.plan != first->plan || item.plan_year != first->plan_year) {
+      return true;
+    }
+  }
+  return false;
+}
 
 RenderedLine describe(const MessageItem& item, const Wording& wording) {
   RenderedLine line;
   line.lead = join({item.activity, item.title}, " ");
+  if (wording.several_plans && !item.plan.empty()) line.lead += " (" + plan_label(item) + ")";
   const std::string when = days_left_phrase(item.days_left, wording.business_days);
   const std::string role(role_label_es(item.role));
   const std::string deadline = "plazo: " + spanish_date(item.deadline) + ", " + when;
@@ -228,6 +251,7 @@ void fill_item(Data& object, const MessageItem& item, const RenderedLine& line,
   const Names& names = *wording.names;
   put(object, names, "kind", [&] { return std::string(to_string(item.kind)); });
   put(object, names, "activity", [&] { return item.activity; });
+  put(object, names, "plan", [&] { return plan_label(item); });
   put(object, names, "title", [&] { return item.title; });
   put(object, names, "deliverable", [&] { return item.deliverable; });
   put(object, names, "deadline", [&] { return spanish_date(item.deadline); });
@@ -441,7 +465,7 @@ const std::string& Renderer::source(TemplatePart part) const {
 RenderedMessage Renderer::render(const Message& message, const Unit& unit,
                                  const std::vector<Unit>& all_units, bool with_html) const {
   const Names& names = with_html ? compiled_->every_part : compiled_->without_html;
-  const Wording wording{business_days_, &all_units, &names};
+  const Wording wording{business_days_, &all_units, &names, several_plans(message)};
   RenderedMessage rendered;
 
   Data top = object_node();
@@ -454,6 +478,7 @@ RenderedMessage Renderer::render(const Message& message, const Unit& unit,
   put(top, names, "key", [&] { return message.key; });
   put(top, names, "count", [&] { return std::to_string(message.items.size()); });
   top["business_days"] = Data(business_days_);
+  if (wording.several_plans && names.has("several_plans")) top["several_plans"] = Data(true);
 
   std::vector<std::string> summary;
   const bool listed = names.has("sections");

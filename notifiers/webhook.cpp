@@ -138,10 +138,14 @@ std::string generic_body(const RenderedMessage& rendered, const Message& message
   body.member("subject", rendered.subject).member("text", rendered.text);
   body.key("items").begin_array();
   for (const auto& item : message.items) {
-    body.begin_object()
-        .member("kind", to_string(item.kind))
-        .member("activity", item.activity)
-        .member("title", item.title)
+    body.begin_object().member("kind", to_string(item.kind)).member("activity", item.activity);
+    body.key("plan");
+    if (item.plan.empty()) {
+      body.value(nullptr);
+    } else {
+      body.begin_object().member("name", item.plan).member("year", item.plan_year).end_object();
+    }
+    body.member("title", item.title)
         .member("deadline", format_iso_date(item.deadline))
         .member("days_left", item.days_left)
         .member("role", to_string(item.role))

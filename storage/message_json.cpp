@@ -80,6 +80,12 @@ Result<MessageItem> item_from_json(const nlohmann::json& json, size_t index) {
   if (!role) return member_error(where, "role", "a role").error();
   item.role = *role;
   if (auto s = read_string(json, where, "activity", item.activity); !s) return s.error();
+  // Only in messages written since items name their plan, and only for
+  // items of an activity.
+  if (json.contains("plan")) {
+    if (auto s = read_string(json, where, "plan", item.plan); !s) return s.error();
+    if (auto s = read_int(json, where, "plan_year", item.plan_year); !s) return s.error();
+  }
   if (auto s = read_string(json, where, "title", item.title); !s) return s.error();
   if (auto s = read_string(json, where, "deliverable", item.deliverable); !s) return s.error();
   // Only in messages written since evidence links were added, and only when
@@ -176,6 +182,11 @@ class StoredReader {
     }
     if (!literal(",\"kind\":") || !string(text) || !(kind = parse_item_kind(text))) return false;
     item.kind = *kind;
+    if (literal(",\"plan\":")) {
+      if (!string(item.plan) || !literal(",\"plan_year\":") || !integer(item.plan_year)) {
+        return false;
+      }
+    }
     if (!literal(",\"progress\":")) return false;
     if (literal("null")) {
       item.progress.reset();
@@ -326,6 +337,11 @@ nlohmann::json message_to_json(const Message& message) {
     });
     // Written only when there are links, as message_json_text() does.
     if (!item.evidence.empty()) items.back()["evidence"] = item.evidence;
+    // Written only for an activity's item, as message_json_text() does.
+    if (!item.plan.empty()) {
+      items.back()["plan"] = item.plan;
+      items.back()["plan_year"] = item.plan_year;
+    }
   }
   nlohmann::json json = {
       {"version", kPayloadVersion},
@@ -368,8 +384,9 @@ std::string message_json_text(const Message& message) {
       for (const auto& link : item.evidence) out.value(link);
       out.end_array();
     }
-    out.member("kind", to_string(item.kind))
-        .member("progress", item.progress)
+    out.member("kind", to_string(item.kind));
+    if (!item.plan.empty()) out.member("plan", item.plan).member("plan_year", item.plan_year);
+    out.member("progress", item.progress)
         .member("role", to_string(item.role))
         .member("title", item.title);
     out.key("units").begin_array();

@@ -340,6 +340,48 @@ TEST_F(SchedulerTest, PassSendsTodayOnceAndSkipsStaleDays) {
   EXPECT_TRUE(back->skipped_days.empty());
 }
 
+TEST_F(SchedulerTest, TwoPlansWithTheSameNumberDueTheSameDayAreTwoItemsWithTwoKeys) {
+  // "1.1" of the PAAC, of another plan and of next year's PAAC, all due the
+  // same day: nothing tells them apart but the plan.
+  Activity other = activity("1.1", "2023-11-30", {"general"});
+  other.plan = "Plan de Acción";
+  other.title = "Otra actividad";
+  Activity next_year = activity("1.1", "2023-11-30", {"general"});
+  next_year.year = 2024;
+  plan_.activities = {activity("1.1", "2023-11-30", {"general"}), other, next_year};
+  using Plans = std::set<std::pair<std::string, int>>;
+  const Plans every_plan = {{"PAAC", 2023}, {"PAAC", 2024}, {"Plan de Acción", 2023}};
+
+  auto digests = make(rules()).messages_on(d("2023-11-30"), plan_);
+  ASSERT_TRUE(digests.ok());
+  ASSERT_EQ(digests->size(), 1u);
+  Plans in_digest;
+  for (const auto& item : digests->front().items) in_digest.emplace(item.plan, item.plan_year);
+  EXPECT_EQ(digests->front().items.size(), 3u);
+  EXPECT_EQ(in_digest, every_plan);
+
+  ScheduleRules r = rules();
+  r.policy.digest = false;
+  const Scheduler single = make(r);
+  std::vector<Message> emitted;
+  auto pass = single.pass(at_local(single, "2023-11-30T08:00"),
+                          at_local(single, "2023-11-29T08:00"), plan_, [&](Message m) -> Status {
+                            emitted.push_back(std::move(m));
+                            return {};
+                          });
+  ASSERT_TRUE(pass.ok());
+  ASSERT_EQ(emitted.size(), 3u);
+  std::set<std::string> keys;
+  Plans sent;
+  for (const auto& m : emitted) {
+    keys.insert(m.key);
+    ASSERT_EQ(m.items.size(), 1u);
+    sent.emplace(m.items[0].plan, m.items[0].plan_year);
+  }
+  EXPECT_EQ(keys.size(), 3u) << "the outbox keeps one message per key";
+  EXPECT_EQ(sent, every_plan);
+}
+
 TEST_F(SchedulerTest, PassCoalescesMissedDaysWithinGraceIntoOneDigest) {
   ScheduleRules r = rules();
   r.policy.misfire_grace = std::chrono::hours{48};

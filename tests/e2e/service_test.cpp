@@ -9,6 +9,8 @@
 #include <csignal>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
 #include "config/config.h"
 #include "daemon/loopback_http.h"
@@ -282,6 +284,43 @@ TEST_F(ServiceE2E, OnceDeliversAndPrintsASummary) {
       {"run", "--once", "--config", config_, "--database", database_, "--now", "2023-11-23T08:00"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(count_lines(webhooks_log_), static_cast<size_t>(kUnits));
+}
+
+TEST_F(ServiceE2E, TwoPlansWithTheSameNumberAreBothDelivered) {
+  // Two plans imported through the binary, each with a "1.1" of Unidad 0
+  // due the same day, one message per activity: the second used to share
+  // the first's idempotency key and was dropped as a repeat.
+  start_receiver(/*hang=*/false);
+  config_ =
+      dir_.write("plazo.toml", config_text(health_port_, receiver_port_, 1, "digest = false"));
+  const std::string header = "N°;ACTIVIDAD;RESPONSABLE;FECHA\n";
+  const auto paac = dir_.write("paac.csv", header + "1.1;Publicar el PAAC;Unidad 0;23/11/2023\n");
+  const auto other =
+      dir_.write("accion.csv", header + "1.1;Publicar el plan de acción;Unidad 0;23/11/2023\n");
+  for (const auto& [file, plan] : {std::pair{paac, "PAAC"}, std::pair{other, "Plan de Acción"}}) {
+    auto imported = run_plazo({"import", file, "--plan", plan, "--year", "2023", "--config",
+                               config_, "--database", database_});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  }
+  auto result = run_plazo(
+      {"run", "--once", "--config", config_, "--database", database_, "--now", "2023-11-23T08:00"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("2 messages due for 2023-11-23, 2 new in the outbox; delivered 2"),
+            std::string::npos)
+      << result.out;
+  std::set<std::string> keys;
+  std::set<std::string> plans;
+  std::istringstream lines(read_file(webhooks_log_));
+  for (std::string line; std::getline(lines, line);) {
+    const auto request = nlohmann::json::parse(line);
+    keys.insert(request["headers"]["Idempotency-Key"].get<std::string>());
+    const auto body = nlohmann::json::parse(request["body"].get<std::string>());
+    ASSERT_EQ(body["items"].size(), 1u);
+    EXPECT_EQ(body["items"][0]["activity"], "1.1");
+    plans.insert(body["items"][0]["plan"]["name"].get<std::string>());
+  }
+  EXPECT_EQ(keys.size(), 2u);
+  EXPECT_EQ(plans, (std::set<std::string>{"PAAC", "Plan de Acción"}));
 }
 
 TEST_F(ServiceE2E, BusyPortFailsTheStart) {

@@ -35,6 +35,10 @@ inline MessageItem item(ItemKind kind, std::string activity, std::string title,
                         std::optional<int> progress) {
   MessageItem out;
   out.kind = kind;
+  if (!activity.empty()) {  // an activity's item: of the one plan these samples have
+    out.plan = "PAAC";
+    out.plan_year = 2023;
+  }
   out.activity = std::move(activity);
   out.title = std::move(title);
   out.deliverable = std::move(deliverable);

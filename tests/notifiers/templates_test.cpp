@@ -271,6 +271,47 @@ TEST(Templates, SubjectIsOneLineEvenIfTheTemplateBreaksIt) {
   EXPECT_EQ(rendered.subject, "Aviso Bcc: victim@example.org Secretaría General");
 }
 
+TEST(Templates, ItemsOfSeveralPlansNameTheirPlan) {
+  Message message;
+  message.day = day("2023-11-23");
+  MessageItem paac = testing::item(ItemKind::kToday, "1.1", "Publicar el PAAC", "", "2023-11-23", 0,
+                                   Role::kResponsible, {});
+  MessageItem other = paac;
+  other.plan = "Plan de Acción";
+  other.title = "Publicar el plan de acción";
+  message.items = {paac, other};
+  const auto rendered = builtin().render(message, general_unit(), all_units());
+  EXPECT_NE(rendered.text.find("* 1.1 Publicar el PAAC (PAAC 2023)\n"), std::string::npos)
+      << rendered.text;
+  EXPECT_NE(rendered.text.find("* 1.1 Publicar el plan de acción (Plan de Acción 2023)\n"),
+            std::string::npos)
+      << rendered.text;
+  EXPECT_NE(rendered.html.find("<strong>1.1</strong> Publicar el PAAC (PAAC 2023)<br>"),
+            std::string::npos)
+      << rendered.html;
+  ASSERT_EQ(rendered.sections.size(), 1u);  // what the chat presets show
+  EXPECT_EQ(rendered.sections[0].lines[1].lead,
+            "1.1 Publicar el plan de acción (Plan de Acción 2023)");
+
+  // One plan, as nearly always: the lines stay as they were.
+  message.items = {paac};
+  const auto one = builtin().render(message, general_unit(), all_units());
+  EXPECT_NE(one.text.find("* 1.1 Publicar el PAAC\n"), std::string::npos) << one.text;
+  EXPECT_EQ(one.text.find("(PAAC 2023)"), std::string::npos) << one.text;
+  EXPECT_EQ(one.html.find("(PAAC 2023)"), std::string::npos) << one.html;
+
+  // And templates can name it.
+  testing::TempDir dir;
+  dir.write("text.mustache", "{{#today}}{{#items}}[{{{plan}}}]{{/items}}{{/today}}");
+  Config config;
+  config.templates.dir = dir.path().string();
+  auto renderer = Renderer::load(config);
+  ASSERT_TRUE(renderer.ok()) << renderer.error().message;
+  message.items = {paac, other};
+  EXPECT_EQ(renderer->render(message, general_unit(), all_units()).text,
+            "[PAAC 2023][Plan de Acción 2023]");
+}
+
 TEST(Templates, OverridesReplaceEachPartIndependently) {
   testing::TempDir dir;
   dir.write("text.mustache",

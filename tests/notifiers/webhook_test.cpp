@@ -69,10 +69,12 @@ TEST(Webhook, GenericPayloadIsExactlyTheContract) {
       "{\"version\":1,\"key\":\"abc123\",\"sent_at\":\"2023-11-23T08:00:03-05:00\","
       "\"unit\":{\"id\":\"general\",\"name\":\"Secretaría General\"},"
       "\"subject\":\"S\",\"text\":\"T\\nñ\","
-      "\"items\":[{\"kind\":\"upcoming\",\"activity\":\"2.1\",\"title\":\"Publicar\","
+      "\"items\":[{\"kind\":\"upcoming\",\"activity\":\"2.1\","
+      "\"plan\":{\"name\":\"PAAC\",\"year\":2023},\"title\":\"Publicar\","
       "\"deadline\":\"2023-11-30\",\"days_left\":5,\"role\":\"co_responsible\",\"progress\":66,"
       "\"links\":[]},"
-      "{\"kind\":\"publish_due\",\"activity\":\"\",\"title\":\"\",\"deadline\":\"2023-12-07\","
+      "{\"kind\":\"publish_due\",\"activity\":\"\",\"plan\":null,\"title\":\"\","
+      "\"deadline\":\"2023-12-07\","
       "\"days_left\":10,\"role\":\"publisher\",\"progress\":null,\"links\":[]}],\"links\":[]}");
   EXPECT_EQ(request.url, "https://example.org/hook");
   EXPECT_EQ(request.timeout, std::chrono::seconds{12});

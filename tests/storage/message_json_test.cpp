@@ -21,6 +21,8 @@ Message full_message() {
   upcoming.kind = ItemKind::kUpcoming;
   upcoming.role = Role::kCoResponsible;
   upcoming.activity = "2.1";
+  upcoming.plan = "Plan de Acción \"Itagüí\"";
+  upcoming.plan_year = 2023;
   upcoming.title = "Publicar el informe \"trimestral\"\nen la sede electrónica";
   upcoming.deliverable = "Informe publicado";
   upcoming.deadline = day("2023-11-30");
@@ -32,6 +34,8 @@ Message full_message() {
   escalation.kind = ItemKind::kEscalation;
   escalation.role = Role::kOversight;
   escalation.activity = "3.6";
+  escalation.plan = "PAAC";
+  escalation.plan_year = 2022;
   escalation.deadline = day("2023-10-31");
   escalation.days_left = -16;
   escalation.units = {"general", "tic"};
@@ -60,6 +64,8 @@ void expect_same(const Message& a, const Message& b) {
     EXPECT_EQ(x.kind, y.kind);
     EXPECT_EQ(x.role, y.role);
     EXPECT_EQ(x.activity, y.activity);
+    EXPECT_EQ(x.plan, y.plan);
+    EXPECT_EQ(x.plan_year, y.plan_year);
     EXPECT_EQ(x.title, y.title);
     EXPECT_EQ(x.deliverable, y.deliverable);
     EXPECT_EQ(x.deadline, y.deadline);
@@ -194,6 +200,8 @@ TEST(MessageJson, AnyOtherTextGoesTheGeneralWayWithItsErrors) {
        "The message JSON has no valid \"kind\" in item 1 (expected an item kind)."},
       {replaced("\"evidence\":[\"", "\"evidence\":[1,\""),
        "The message JSON has no valid \"evidence\" in item 1 (expected an array of links)."},
+      {replaced("\"plan_year\":2023", "\"plan_year\":\"2023\""),
+       "The message JSON has no valid \"plan_year\" in item 1 (expected an integer)."},
       {replaced("\"version\":1", "\"version\":2"),
        "The message JSON has version 2, which this plazo cannot read."},
       {replaced("electrónica", "electr\xf3nica"), "The message JSON cannot be parsed."},
