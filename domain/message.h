@@ -65,9 +65,8 @@ struct Message {
 
 /// A stable key for a message: a hex SHA-256 prefix over the unit, channel,
 /// target, day and the identity of its items (kind, plan, year, activity,
-/// deadline, cycle) —
-/// never over texts that a re-import may reword. The same inputs give the same
-/// key across restarts.
+/// deadline, cycle) — never over texts that a re-import may reword. The same
+/// inputs give the same key across restarts.
 std::string idempotency_key(const Message& message);
 
 /// The http:// and https:// links in `text`, in order, each once, at most
