@@ -12,6 +12,12 @@ bool parse_uint(std::string_view text, unsigned& out) {
   return ec == std::errc() && ptr == text.data() + text.size();
 }
 
+// The two decimal digits of `value` (0-99) at `out`.
+void put_two_digits(char* out, unsigned value) {
+  out[0] = static_cast<char>('0' + value / 10);
+  out[1] = static_cast<char>('0' + value % 10);
+}
+
 }  // namespace
 
 std::optional<Date> make_date(int year, unsigned month, unsigned day) {
@@ -47,24 +53,35 @@ std::optional<Date> parse_dmy_date(std::string_view text) {
 }
 
 std::string format_iso_date(Date day) {
-  // date::format goes through an ostringstream and a locale: far slower,
-  // and this runs several times for every message and activity row.
+  // date::format goes through an ostringstream and a locale, snprintf
+  // through a format parser (6 % of a scheduling pass): this runs several
+  // times for every message and activity row, so the digits are written.
   const date::year_month_day ymd{day};
-  char text[16];
-  const int n = std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                              static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return std::string(text, static_cast<size_t>(n));
+  const int year = static_cast<int>(ymd.year());
+  const auto month = static_cast<unsigned>(ymd.month());
+  const auto day_of_month = static_cast<unsigned>(ymd.day());
+  if (year < 0 || year > 9999) {  // never a plan's; as %04d writes them
+    char text[24];
+    const int n = std::snprintf(text, sizeof text, "%04d-%02u-%02u", year, month, day_of_month);
+    return std::string(text, static_cast<size_t>(n));
+  }
+  std::string text = "0000-00-00";  // short enough to need no allocation
+  put_two_digits(&text[0], static_cast<unsigned>(year) / 100);
+  put_two_digits(&text[2], static_cast<unsigned>(year) % 100);
+  put_two_digits(&text[5], month);
+  put_two_digits(&text[8], day_of_month);
+  return text;
 }
 
 std::string format_iso_date_time(Instant instant) {
   const auto day = date::floor<date::days>(instant);
   const date::hh_mm_ss time{instant - day};
   std::string text = format_iso_date(Date{day});
-  char clock[16];
-  const int n = std::snprintf(
-      clock, sizeof clock, "T%02d:%02d:%02d", static_cast<int>(time.hours().count()),
-      static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
-  text.append(clock, static_cast<size_t>(n));
+  char clock[] = "T00:00:00";
+  put_two_digits(&clock[1], static_cast<unsigned>(time.hours().count()));
+  put_two_digits(&clock[4], static_cast<unsigned>(time.minutes().count()));
+  put_two_digits(&clock[7], static_cast<unsigned>(time.seconds().count()));
+  text.append(clock, sizeof clock - 1);
   return text;
 }
 

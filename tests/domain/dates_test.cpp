@@ -44,5 +44,15 @@ TEST(Dates, IsoFormatMatchesTheDateLibraryEveryDay) {
   EXPECT_EQ(format_iso_date(early), "0999-12-31");
 }
 
+TEST(Dates, IsoDateTimeMatchesTheDateLibrary) {
+  // Every hour, minute and second value turns up: a prime step over a year
+  // and a half, from before the epoch.
+  const Instant first = date::sys_days{date::year{1969} / 12 / 30};
+  for (Instant t = first; t < first + date::days{550}; t += std::chrono::seconds{7919}) {
+    ASSERT_EQ(format_iso_date_time(t), date::format("%FT%T", t));
+  }
+  EXPECT_EQ(format_iso_date_time(Instant{} - std::chrono::seconds{1}), "1969-12-31T23:59:59");
+}
+
 }  // namespace
 }  // namespace plazo
