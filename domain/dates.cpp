@@ -66,10 +66,10 @@ std::string format_iso_date(Date day) {
     return std::string(text, static_cast<size_t>(n));
   }
   std::string text = "0000-00-00";  // short enough to need no allocation
-  put_two_digits(&text[0], static_cast<unsigned>(year) / 100);
-  put_two_digits(&text[2], static_cast<unsigned>(year) % 100);
-  put_two_digits(&text[5], month);
-  put_two_digits(&text[8], day_of_month);
+  put_two_digits(text.data(), static_cast<unsigned>(year) / 100);
+  put_two_digits(text.data() + 2, static_cast<unsigned>(year) % 100);
+  put_two_digits(text.data() + 5, month);
+  put_two_digits(text.data() + 8, day_of_month);
   return text;
 }
 
@@ -78,9 +78,9 @@ std::string format_iso_date_time(Instant instant) {
   const date::hh_mm_ss time{instant - day};
   std::string text = format_iso_date(Date{day});
   char clock[] = "T00:00:00";
-  put_two_digits(&clock[1], static_cast<unsigned>(time.hours().count()));
-  put_two_digits(&clock[4], static_cast<unsigned>(time.minutes().count()));
-  put_two_digits(&clock[7], static_cast<unsigned>(time.seconds().count()));
+  put_two_digits(clock + 1, static_cast<unsigned>(time.hours().count()));
+  put_two_digits(clock + 4, static_cast<unsigned>(time.minutes().count()));
+  put_two_digits(clock + 7, static_cast<unsigned>(time.seconds().count()));
   text.append(clock, sizeof clock - 1);
   return text;
 }

@@ -355,10 +355,6 @@ void CurlTransport::run() {
     spare.push_back(transfer.easy);
     transfer.easy = nullptr;
   };
-  const auto free_spare = [&spare] {
-    for (CURL* easy : spare) curl_easy_cleanup(easy);
-    spare.clear();
-  };
 
   const auto cancel = [](const DeliveryCallback& done, std::chrono::milliseconds duration) {
     DeliveryOutcome outcome = failed(DeliveryStatus::kRetryable, "cancelled at shutdown");
@@ -429,7 +425,7 @@ void CurlTransport::run() {
                                    std::chrono::steady_clock::now() - transfer->started));
       }
       active.clear();
-      free_spare();
+      for (CURL* easy : spare) curl_easy_cleanup(easy);
       return;
     }
 

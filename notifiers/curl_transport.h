@@ -65,10 +65,10 @@ class CurlTransport final : public Transport {
 
   CurlTransport(Options options, void* multi);
   void run();
-  // Sets up the transfer of a job on `easy` (a spare handle, or nullptr for
-  // a new one); on a problem found before any network I/O (no recipients,
-  // unreadable password file) fills `failure` instead.
-  std::unique_ptr<Transfer> start(Queued queued, void* easy,
+  // Sets up the transfer of a job on `spare` (a handle a finished transfer
+  // left, or nullptr for a new one); on a problem found before any network
+  // I/O (no recipients, unreadable password file) fills `failure` instead.
+  std::unique_ptr<Transfer> start(Queued queued, void* spare,
                                   std::optional<DeliveryOutcome>* failure);
   DeliveryOutcome finish(Transfer& transfer, int curl_code);
 
