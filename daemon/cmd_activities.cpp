@@ -11,6 +11,7 @@
 
 #include "daemon/cli.h"
 #include "daemon/command_support.h"
+#include "domain/model.h"
 
 namespace plazo {
 namespace {
@@ -168,7 +169,7 @@ std::string to_table(const std::vector<Activity>& activities) {
   constexpr std::string_view kGap = "  ";
 
   std::set<std::string> plans;
-  for (const auto& a : activities) plans.insert(a.plan + " " + std::to_string(a.year));
+  for (const auto& a : activities) plans.insert(plan_label(a.plan, a.year));
   const bool show_plan = plans.size() > 1;
 
   struct Row {
@@ -180,7 +181,7 @@ std::string to_table(const std::vector<Activity>& activities) {
   size_t number_width = display_width(header.number);
   size_t units_width = display_width(header.units);
   for (const auto& a : activities) {
-    Row row{a.plan + " " + std::to_string(a.year),
+    Row row{plan_label(a.plan, a.year),
             one_line(a.number),
             a.deadline ? format_iso_date(*a.deadline) : "-",
             a.progress ? std::to_string(a.progress->percent) + "%" : "-",

@@ -16,6 +16,7 @@
 
 #include "daemon/cli.h"
 #include "daemon/command_support.h"
+#include "domain/model.h"
 #include "importer/matrix.h"
 #include "storage/sqlite_store.h"
 
@@ -48,7 +49,7 @@ void print_warning(std::ostream& err, const std::string& file, const ImportWarni
 
 std::string summary_line(const std::string& file, const MatrixSummary& matrix,
                          const ImportSummary& summary, bool dry_run) {
-  const std::string plan = matrix.plan + " " + std::to_string(matrix.year);
+  const std::string plan = plan_label(matrix.plan, matrix.year);
   const std::string warnings =
       count_of(static_cast<int64_t>(matrix.warnings.size()), "warning", "warnings");
   std::string line = dry_run ? "dry run, nothing written: " : "";

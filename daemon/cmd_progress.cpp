@@ -8,6 +8,7 @@
 #include "daemon/cli.h"
 #include "daemon/command_support.h"
 #include "domain/clock.h"
+#include "domain/model.h"
 #include "domain/timezone.h"
 
 namespace plazo {
@@ -80,7 +81,7 @@ int cmd_progress(const CommandContext& ctx) {
   }
   std::string which = "activity " + number;
   if (plan && year) {
-    which += " of " + *plan + " " + std::to_string(*year);
+    which += " of " + plan_label(*plan, *year);
   } else if (plan) {
     which += " of " + *plan;
   } else if (year) {

@@ -38,6 +38,10 @@ std::string_view role_label_es(Role role) {
   return "responsable";
 }
 
+std::string plan_label(const std::string& plan, int year) {
+  return plan + " " + std::to_string(year);
+}
+
 bool Activity::active_in_period(int period) const {
   return periods.empty() || std::find(periods.begin(), periods.end(), period) != periods.end();
 }

@@ -48,6 +48,9 @@ struct Progress {
   std::string note;  ///< the follow-up text, plain (HTML already removed)
 };
 
+/// How a plan is named to people: "PAAC 2023".
+std::string plan_label(const std::string& plan, int year);
+
 /// A dated activity of a plan. Identified by (plan, year, number).
 struct Activity {
   std::string plan;    ///< "PAAC"

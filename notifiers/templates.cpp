@@ -13,6 +13,8 @@
 #include <sstream>
 #include <utility>
 
+#include "domain/model.h"
+
 namespace plazo {
 namespace {
 
@@ -191,9 +193,8 @@ struct Wording {
 };
 
 // "PAAC 2023"; empty for an item of no activity (publish_due).
-std::string plan_label(const MessageItem& item) {
-  if (item.plan.empty()) return {};
-  return item.plan + " " + std::to_string(item.plan_year);
+std::string plan_of(const MessageItem& item) {
+  return item.plan.empty() ? std::string() : plan_label(item.plan, item.plan_year);
 }
 
 bool several_plans(const Message& message) {
@@ -212,7 +213,7 @@ bool several_plans(const Message& message) {
 RenderedLine describe(const MessageItem& item, const Wording& wording) {
   RenderedLine line;
   line.lead = join({item.activity, item.title}, " ");
-  if (wording.several_plans && !item.plan.empty()) line.lead += " (" + plan_label(item) + ")";
+  if (wording.several_plans && !item.plan.empty()) line.lead += " (" + plan_of(item) + ")";
   const std::string when = days_left_phrase(item.days_left, wording.business_days);
   const std::string role(role_label_es(item.role));
   const std::string deadline = "plazo: " + spanish_date(item.deadline) + ", " + when;
@@ -251,7 +252,7 @@ void fill_item(Data& object, const MessageItem& item, const RenderedLine& line,
   const Names& names = *wording.names;
   put(object, names, "kind", [&] { return std::string(to_string(item.kind)); });
   put(object, names, "activity", [&] { return item.activity; });
-  put(object, names, "plan", [&] { return plan_label(item); });
+  put(object, names, "plan", [&] { return plan_of(item); });
   put(object, names, "title", [&] { return item.title; });
   put(object, names, "deliverable", [&] { return item.deliverable; });
   put(object, names, "deadline", [&] { return spanish_date(item.deadline); });

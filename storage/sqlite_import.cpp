@@ -18,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/model.h"
 #include "storage/sqlite_store.h"
 #include "storage/sqlite_support.h"
 

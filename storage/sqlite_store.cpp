@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "domain/model.h"
 #include "storage/message_json.h"
 #include "storage/queries.h"
 #include "storage/schema.h"

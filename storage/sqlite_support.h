@@ -74,11 +74,6 @@ inline std::optional<std::string> date_text(const std::optional<Date>& day) {
   return format_iso_date(*day);
 }
 
-/// "PAAC 2023".
-inline std::string plan_label(const std::string& plan, int year) {
-  return plan + " " + std::to_string(year);
-}
-
 /// Steps a statement that returns at most one row at a time: true when a
 /// row is ready.
 inline Result<bool> step_row(Statement& statement) {
